@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the Debian packages sigsat needs, only those missing; elsewhere lists what to install.
+# Usage: system-deps.sh PYTHON PACKAGE...
+set -euo pipefail
+python=$1; shift
+wanted=("$@")
+
+# The interpreter must be able to make a venv and compile extensions (Debian splits these out).
+if ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then wanted+=(python3-venv); fi
+if ! "$python" -c 'import os, sysconfig, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null; then
+    wanted+=(python3-dev)
+fi
+
+if command -v dpkg-query >/dev/null && command -v apt-get >/dev/null; then
+    missing=()
+    for pkg in "${wanted[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && exit 0
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    echo "Installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    exit 0
+fi
+
+# No apt-get: check for what matters and say what to install.
+problems=()
+command -v pkg-config >/dev/null && pkg-config --exists pangocairo cairo || problems+=("pango and cairo with headers, and pkg-config")
+command -v latex >/dev/null || problems+=("a LaTeX distribution with the standalone, preview and amsmath packages")
+command -v dvisvgm >/dev/null || problems+=("dvisvgm")
+command -v cc >/dev/null || problems+=("a C compiler")
+if [ ${#problems[@]} -gt 0 ]; then
+    echo "sigsat needs these, and apt-get is not available to install them:" >&2
+    printf '  - %s\n' "${problems[@]}" >&2
+    echo "macOS (Homebrew): brew install pango cairo pkg-config dvisvgm && brew install --cask basictex" >&2
+    echo "Fedora: dnf install pango-devel cairo-devel pkgconf texlive-scheme-basic texlive-standalone texlive-preview dvisvgm gcc python3-devel" >&2
+    exit 1
+fi

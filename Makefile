@@ -1,0 +1,37 @@
+# Two commands do all the set-up (README): `make render` and `make test`.
+# Each first installs what is missing (Debian packages, then a virtual environment with sigsat),
+# and does nothing more when everything is already there.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# What manim needs from the system: pango/cairo headers to build ManimPango and pycairo, a C
+# compiler, a minimal TeX Live with dvisvgm for MathTex, and a font for Text.
+APT_PACKAGES := build-essential pkg-config libpango1.0-dev libcairo2-dev fonts-dejavu-core \
+	texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm
+
+.PHONY: render test test-fast system-deps venv clean
+
+render: venv
+	$(VENV)/bin/sigsat render $(ARGS)
+
+test: venv
+	$(PY) -m pytest $(ARGS)
+
+test-fast: venv
+	$(PY) -m pytest -m "not slow" $(ARGS)
+
+venv: system-deps $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+system-deps:
+	@bash .ci/system-deps.sh $(PYTHON) $(APT_PACKAGES)
+
+clean:
+	rm -rf $(VENV) media .pytest_cache .hypothesis

@@ -1,0 +1,239 @@
+"""Shared builders and the beat mechanism of every sigsat scene.
+
+Builders (``make_*``) create mobjects and never play; :func:`beat` turns a scene method into a
+section with its narration line. Scenes call :func:`start` first, which loads the parameters, applies
+the theme and returns what the beats need.
+"""
+
+from __future__ import annotations
+
+import functools
+import textwrap
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    UP,
+    Axes,
+    FadeIn,
+    FadeOut,
+    ManimColor,
+    MathTex,
+    Scene,
+    SurroundingRectangle,
+    ORIGIN,
+    Text,
+    VectorizedPoint,
+    VGroup,
+    VMobject,
+    config,
+)
+
+from sigsat import lessons, params as sigsat_params
+from sigsat.params import Params
+from sigsat.theme import Palette, palette
+
+__all__ = ["Look", "Stage", "start", "beat", "make_axes", "make_caption", "make_text", "make_title", "Readout", "LAYOUT"]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Sizes and run times shared by every scene (frame units: the frame is 14.2 x 8)."""
+
+    title_size: float = 34
+    caption_size: float = 26
+    label_size: float = 30
+    readout_size: float = 34
+    font: str = "DejaVu Sans"  # from Debian's fonts-dejavu-core, installed by the Makefile
+    caption_chars: int = 80   # characters per caption line before wrapping
+    caption_max_width: float = 13.4
+    caption_bottom: float = -3.85
+    title_y: float = 3.45
+    fade: float = 0.4         # run time of captions and small reveals
+    draw: float = 1.5         # run time of drawing a curve or axes
+    move: float = 3.0         # run time of a tracker sweep
+
+
+LAYOUT = Layout()
+
+
+class Look:
+    """The theme's colours as manim colours, read from the parameters when a scene runs."""
+
+    def __init__(self, pal: Palette):
+        self.palette = pal
+        for role, value in vars(pal).items():
+            setattr(self, role, ManimColor(value))
+
+    def tex_map(self) -> dict[str, ManimColor]:
+        return {k: ManimColor(v) for k, v in self.palette.tex_colors().items()}
+
+
+@dataclass
+class Stage:
+    """What a running scene's beats share: parameters, colours, narration lines, the caption."""
+
+    scene: Scene
+    params: Params
+    look: Look
+    lines: dict[str, str]
+    caption: VGroup | None = None
+
+
+def start(scene: Scene, lines: dict[str, str], params: Params | None = None) -> Stage:
+    """Load the parameters (``$SIGSAT_PARAMS`` / ``sigsat.toml`` / defaults) and apply the theme."""
+    params = params or sigsat_params.load()
+    look = Look(palette(params.theme.name))
+    scene.camera.background_color = look.BACKGROUND
+    config.background_color = look.BACKGROUND
+    return Stage(scene, params, look, lines)
+
+
+def beat(method: Callable[[Scene], None]) -> Callable[[Scene], None]:
+    """Make a scene method one beat: a section named after it, its caption and subtitle.
+
+    The beat holds until its narration line can be read at the parameter file's pace (or, with a
+    voice, said), however short its animations are. The scene keeps its :class:`Stage` as
+    ``self.stage``.
+    """
+
+    @functools.wraps(method)
+    def run(self: Scene) -> None:
+        stage: Stage = self.stage
+        name = method.__name__
+        line = stage.lines[name]
+        self.next_section(name)
+        began = self.time
+        if stage.params.narration.captions:
+            _show_caption(stage, line)
+        method(self)
+        remaining = lessons.hold_seconds(stage.params, line) - (self.time - began)
+        if remaining > 0:
+            self.wait(remaining)
+        spoken = self.time - began
+        self.add_subcaption(line, duration=spoken, offset=-spoken)
+
+    return run
+
+
+def _show_caption(stage: Stage, line: str) -> None:
+    new = make_caption(line, stage.look)
+    old = stage.caption
+    animations = [FadeIn(new, run_time=LAYOUT.fade)]
+    if old is not None:
+        animations.append(FadeOut(old, run_time=LAYOUT.fade))
+    stage.scene.play(*animations)
+    stage.caption = new
+
+
+def make_caption(line: str, look: Look) -> VGroup:
+    """The narration line as an on-screen subtitle at the bottom of the frame, wrapped to fit."""
+    wrapped = "\n".join(textwrap.wrap(line, LAYOUT.caption_chars))
+    text = make_text(wrapped, look, LAYOUT.caption_size, line_spacing=0.9)
+    if text.width > LAYOUT.caption_max_width:
+        text.scale_to_fit_width(LAYOUT.caption_max_width)
+    text.move_to([0, 0, 0]).align_to([0, LAYOUT.caption_bottom + 0.12, 0], DOWN)
+    plate = SurroundingRectangle(
+        text, buff=0.12, corner_radius=0.08, stroke_width=0,
+        fill_color=look.CAPTION_BG, fill_opacity=0.75,
+    )
+    return VGroup(plate, text)
+
+
+def make_text(text: str, look: Look, size: float, color: ManimColor | None = None, **kwargs) -> Text:
+    """Text in the house font (sans serif reads better on a projector than Pango's default serif)."""
+    return Text(text, font=LAYOUT.font, font_size=size, color=color or look.TEXT, **kwargs)
+
+
+def make_title(title: str, look: Look) -> Text:
+    return make_text(title, look, LAYOUT.title_size, weight="BOLD").move_to([0, LAYOUT.title_y, 0])
+
+
+def make_axes(
+    look: Look,
+    x_range: tuple[float, float, float],
+    y_range: tuple[float, float, float],
+    x_length: float,
+    y_length: float,
+    x_label: str = "z",
+    y_label: str | None = None,
+) -> VGroup:
+    """Axes in the theme's muted colour with numbered ticks; returns ``VGroup(axes, labels)``.
+
+    The axes themselves are ``result[0]``.
+    """
+    axes = Axes(
+        x_range=list(x_range),
+        y_range=list(y_range),
+        x_length=x_length,
+        y_length=y_length,
+        tips=False,
+        axis_config=dict(color=look.MUTED, stroke_width=2, include_numbers=True,
+                         font_size=24, decimal_number_config=dict(num_decimal_places=_decimals(x_range[2]))),
+        y_axis_config=dict(decimal_number_config=dict(num_decimal_places=_decimals(y_range[2]))),
+    )
+    for axis in (axes.x_axis, axes.y_axis):
+        axis.numbers.set_color(look.MUTED)
+    labels = VGroup(
+        MathTex(x_label, color=look.INPUT, font_size=LAYOUT.label_size).next_to(axes.x_axis, DOWN + 0 * LEFT, buff=0.15).align_to(axes.x_axis, np.array([1, 0, 0])),
+    )
+    if y_label:
+        labels.add(MathTex(y_label, font_size=LAYOUT.label_size).next_to(axes.y_axis, UP, buff=0.15))
+    return VGroup(axes, labels)
+
+
+def _decimals(step: float) -> int:
+    """Decimal places that show a tick step exactly (1 -> 0, 0.25 -> 2)."""
+    for places in range(4):
+        if abs(round(step, places) - step) < 1e-9:
+            return places
+    return 4
+
+
+class Readout(VGroup):
+    """A live number that is cheap to update every frame.
+
+    ``DecimalNumber.set_value`` rebuilds its glyphs by deep copy (about 10 ms a call, the largest
+    cost of a render with live readouts: shared/notes/performance.md). A Readout typesets the
+    glyphs ``0-9 . -`` once and, on each update, only copies glyph outlines into fixed slots.
+    It may be moved, not scaled.
+    """
+
+    _CHARS = "0123456789.-"
+
+    def __init__(self, value: float, places: int, font_size: float, color: ManimColor,
+                 slots: int = 10):
+        glyphs = MathTex(self._CHARS, font_size=font_size)[0]
+        # Outlines relative to the baseline start of the typeset string.
+        self._start = np.array([glyphs.get_left()[0], glyphs[0].get_bottom()[1], 0.0])
+        self._glyphs = {c: g.points - self._start for c, g in zip(self._CHARS, glyphs)}
+        self._left = {c: g.get_left()[0] - self._start[0] for c, g in zip(self._CHARS, glyphs)}
+        self._width = {c: g.width for c, g in zip(self._CHARS, glyphs)}
+        self._gap = 0.045 * font_size / 48
+        self.anchor = VectorizedPoint(ORIGIN)
+        self.places = places
+        super().__init__(self.anchor, *[VMobject(fill_color=color, fill_opacity=1, stroke_width=0)
+                                        for _ in range(slots)])
+        self.set_value(value)
+
+    def set_value(self, value: float) -> "Readout":
+        """Show ``value`` with the readout's decimal places, its left end kept in place."""
+        text = f"{value:.{self.places}f}"
+        if text.startswith("-") and float(text) == 0:
+            text = text[1:]  # no "-0.00"
+        slots = self.submobjects[1:]
+        if len(text) > len(slots):
+            raise ValueError(f"{text!r} needs more than the readout's {len(slots)} slots")
+        origin = self.anchor.get_location()
+        cursor = 0.0
+        for slot, char in zip(slots, text.ljust(len(slots))):
+            if char == " ":
+                slot.clear_points()
+                continue
+            slot.set_points(self._glyphs[char] + origin + [cursor - self._left[char], 0, 0])
+            cursor += self._width[char] + self._gap
+        self.value = value
+        return self

@@ -1,0 +1,169 @@
+"""Scene 1: the sigmoid saturates: flat tails, a tangent that flattens, a ball that will not roll."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UL,
+    UP,
+    Arrow,
+    Circle,
+    Create,
+    DashedLine,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Line,
+    MathTex,
+    Rectangle,
+    Scene,
+    Text,
+    ValueTracker,
+    VGroup,
+    Write,
+    linear,
+)
+
+from sigsat import params
+from sigsat.lessons import saturation
+from sigsat.activations import sigmoid, sigmoid_prime
+from sigsat.display import fmt, fmt_percent
+
+from scenes.common import LAYOUT, Readout, beat, make_axes, make_text, make_title, start
+
+#: How far (in z) the push moves a ball where the slope is at its peak; elsewhere it moves this
+#: times the slope's share of the peak.
+BALL_PUSH = 1.5
+TANGENT_LENGTH = 2.6
+READOUT_X = 5.2  # centre of the column right of the axes
+
+
+class SigmoidSaturates(Scene):
+    """The sigmoid's tails are flat: beyond the threshold its output barely moves."""
+
+    def construct(self) -> None:
+        p = params.load()
+        self.lesson = saturation.build(p)
+        self.stage = start(self, self.lesson.lines, p)
+        self.draw_the_curve()
+        self.shade_the_tails()
+        self.follow_the_probe()
+        self.push_the_ball()
+
+    @beat
+    def draw_the_curve(self) -> None:
+        look, e = self.stage.look, self.lesson.z_extent
+        step = 1 if e <= 6 else 2
+        self.frame = make_axes(look, (-e, e, step), (0, 1, 0.5), x_length=8.8, y_length=4.0,
+                               y_label=None)
+        self.frame.move_to([-1.9, 0.15, 0])
+        self.axes = self.frame[0]
+        self.curve = self.axes.plot(sigmoid, x_range=[-e, e], color=look.ACTIVATION, stroke_width=5)
+        self.curve.set_z_index(1)
+        formula = MathTex(r"\sigma(z) = \frac{1}{1 + e^{-z}}", font_size=LAYOUT.label_size,
+                          color=look.ACTIVATION)
+        formula.move_to([READOUT_X, 2.2, 0])
+        title = make_title("The sigmoid saturates", look)
+        self.play(FadeIn(title), Create(self.frame), run_time=LAYOUT.draw)
+        self.play(Create(self.curve), Write(formula), run_time=LAYOUT.draw)
+
+    @beat
+    def shade_the_tails(self) -> None:
+        look, axes, e, t = self.stage.look, self.axes, self.lesson.z_extent, self.lesson.threshold
+        shades, edges, labels = VGroup(), VGroup(), VGroup()
+        for lo, hi, edge in ((-e, -t, -t), (t, e, t)):
+            corner_a, corner_b = axes.c2p(lo, 0), axes.c2p(hi, 1)
+            band = Rectangle(width=corner_b[0] - corner_a[0], height=corner_b[1] - corner_a[1],
+                             stroke_width=0, fill_color=look.SATURATED, fill_opacity=0.18)
+            band.move_to((corner_a + corner_b) / 2)
+            shades.add(band)
+            edges.add(DashedLine(axes.c2p(edge, 0), axes.c2p(edge, 1), color=look.SATURATED))
+            label = MathTex(f"z = {fmt(edge, 3)}", font_size=26, color=look.SATURATED)
+            labels.add(label.next_to(axes.c2p(edge, 1), UP, buff=0.08))
+        word = make_text("saturated", look, 22, look.SATURATED)
+        words = VGroup(word.copy().move_to(shades[0]).shift(UP * 0.9),
+                       word.copy().move_to(shades[1]).shift(DOWN * 0.9))
+        shades.set_z_index(-1)
+        self.play(FadeIn(shades), Create(edges), FadeIn(labels), FadeIn(words), run_time=LAYOUT.draw)
+
+    @beat
+    def follow_the_probe(self) -> None:
+        look, axes = self.stage.look, self.axes
+        z = ValueTracker(0.0)
+        ratio = axes.y_axis.unit_size / axes.x_axis.unit_size
+
+        def place_dot(dot):
+            dot.move_to(axes.c2p(z.get_value(), sigmoid(z.get_value())))
+
+        def place_tangent(line):
+            zv = z.get_value()
+            direction = np.array([1.0, sigmoid_prime(zv) * ratio, 0.0])
+            direction *= TANGENT_LENGTH / 2 / np.linalg.norm(direction)
+            centre = axes.c2p(zv, sigmoid(zv))
+            line.put_start_and_end_on(centre - direction, centre + direction)
+
+        tangent = Line(LEFT, RIGHT, color=look.GRADIENT, stroke_width=5).set_z_index(2)
+        dot = Dot(radius=0.09, color=look.HIGHLIGHT).set_z_index(3)
+        place_tangent(tangent), place_dot(dot)
+        readouts = self.make_readouts(z)
+        self.play(FadeIn(tangent), FadeIn(dot), FadeIn(readouts), run_time=LAYOUT.fade)
+        movers = (tangent, place_tangent), (dot, place_dot)
+        for mobject, updater in movers:
+            mobject.add_updater(updater)
+        self.play(z.animate.set_value(self.lesson.probe_z), run_time=LAYOUT.move * 1.5, rate_func=linear)
+        for mobject, updater in movers:
+            mobject.remove_updater(updater)
+        for number in readouts.numbers:
+            number.clear_updaters()
+        self.probe = VGroup(tangent, dot, readouts)
+
+    def make_readouts(self, z: ValueTracker) -> VGroup:
+        """z, sigma(z) and sigma'(z) as live numbers in a column right of the axes."""
+        look = self.stage.look
+        rows = VGroup()
+        numbers = []
+        for tex, colour, func, places in (
+            ("z =", look.INPUT, lambda v: v, 2),
+            (r"\sigma(z) =", look.ACTIVATION, sigmoid, 4),
+            (r"\sigma'(z) =", look.GRADIENT, sigmoid_prime, 4),
+        ):
+            label = MathTex(tex, font_size=LAYOUT.readout_size, color=colour)
+            number = Readout(func(z.get_value()), places, LAYOUT.readout_size, look.TEXT)
+            number.add_updater(lambda m, f=func: m.set_value(float(f(z.get_value()))))
+            numbers.append(number)
+            rows.add(VGroup(label, number).arrange(RIGHT, buff=0.2))
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+        for row in rows:  # line the numbers up on their left edge
+            row[1].align_to(rows[2][1], LEFT)
+        rows.move_to([READOUT_X, 0.3, 0])
+        rows.numbers = numbers
+        return rows
+
+    @beat
+    def push_the_ball(self) -> None:
+        look, axes, s = self.stage.look, self.axes, self.lesson
+        self.play(FadeOut(self.probe), run_time=LAYOUT.fade)
+        radius = 0.16
+        groups = VGroup()
+        moves = []
+        for z0, share in ((0.0, 1.0), (s.plateau_z, s.plateau_share)):
+            z1 = z0 + BALL_PUSH * share
+            start_at = axes.c2p(z0, sigmoid(z0)) + UP * radius
+            end_at = axes.c2p(z1, sigmoid(z1)) + UP * radius
+            ball = Circle(radius=radius, color=look.INPUT, fill_opacity=1).set_z_index(3)
+            ball.move_to(start_at)
+            # The push comes from above-left, clear of the curve and the y-axis numbers.
+            tip = start_at + UP * 0.3 + LEFT * 0.15
+            push = Arrow(tip + LEFT * 0.9, tip, buff=0, color=look.TEXT, stroke_width=4,
+                         max_tip_length_to_length_ratio=0.3)
+            label = make_text(f"moves {fmt_percent(share)}", look, 22)
+            label.next_to(end_at, DOWN + RIGHT, buff=0.35)
+            if label.get_right()[0] > axes.get_right()[0]:  # keep clear of the formula
+                label.align_to(axes, RIGHT)
+            groups.add(VGroup(ball, push, label))
+            moves.append(ball.animate.move_to(end_at))
+        self.play(FadeIn(groups), run_time=LAYOUT.fade)
+        self.play(*moves, run_time=LAYOUT.move)

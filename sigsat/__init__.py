@@ -1,0 +1,1 @@
+"""sigsat: the math, parameters and narration of the sigmoid-saturation lesson (no manim here)."""

@@ -1,0 +1,78 @@
+"""Numbers as the videos show them: every on-screen and narrated value is formatted here, once.
+
+Decision on rounding (the lesson's "0.0067" for sigma'(5) comes from multiplying rounded factors,
+0.9933 x 0.0067; the exact value is 0.006648): values are computed exactly and rounded only for
+display, to a fixed number of significant figures. So sigma'(5) reads 0.0066 and its share of the
+peak, 0.006648 / 0.25 = 2.66 %, reads 2.7 % as in the lesson.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["fmt", "fmt_percent", "fmt_tex", "SMALL_SIG", "OUTPUT_SIG"]
+
+#: Significant figures of slopes, gradients and updates (0.0066, 0.00032, 0.000032).
+SMALL_SIG = 2
+#: Significant figures of sigmoid outputs (0.9933).
+OUTPUT_SIG = 4
+#: Below this magnitude a plain decimal gets too long to read: switch to powers of ten.
+_PLAIN_FLOOR = 1e-6
+
+
+def fmt(x: float, sig: int = SMALL_SIG) -> str:
+    """``x`` to ``sig`` significant figures, as a plain decimal without trailing zeros.
+
+    Magnitudes below 1e-6 are written as ``m×10^e`` with a Unicode superscript exponent.
+
+    Examples
+    --------
+    >>> fmt(0.006648), fmt(0.2 ** 5), fmt(0.1 * 0.2 ** 5), fmt(0.25), fmt(0.993307, 4)
+    ('0.0066', '0.00032', '0.000032', '0.25', '0.9933')
+    >>> fmt(1.0), fmt(0.0), fmt(-0.5), fmt(3.0517578125e-08)
+    ('1', '0', '-0.5', '3.1×10⁻⁸')
+    """
+    x = float(x)
+    if x != 0 and abs(x) < _PLAIN_FLOOR:
+        mantissa, exponent = _split(x, sig)
+        sup = str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+        return f"{mantissa}×10{sup}"
+    return np.format_float_positional(x, precision=sig, unique=False, fractional=False, trim="-")
+
+
+def fmt_tex(x: float, sig: int = SMALL_SIG) -> str:
+    r"""Like :func:`fmt`, as TeX for ``MathTex``.
+
+    Examples
+    --------
+    >>> fmt_tex(0.00032), fmt_tex(3.0517578125e-08)
+    ('0.00032', '3.1 \\times 10^{-8}')
+    """
+    x = float(x)
+    if x != 0 and abs(x) < _PLAIN_FLOOR:
+        mantissa, exponent = _split(x, sig)
+        return rf"{mantissa} \times 10^{{{exponent}}}"
+    return fmt(x, sig)
+
+
+def fmt_percent(fraction: float, sig: int = SMALL_SIG) -> str:
+    """A fraction as a percentage to ``sig`` significant figures.
+
+    Examples
+    --------
+    >>> fmt_percent(0.006648 / 0.25), fmt_percent(1.0), fmt_percent(0.1807)
+    ('2.7%', '100%', '18%')
+    """
+    return f"{fmt(100.0 * float(fraction), sig)}%"
+
+
+def _split(x: float, sig: int) -> tuple[str, int]:
+    exponent = math.floor(math.log10(abs(x)))
+    mantissa = round(x / 10.0**exponent, sig - 1)
+    if abs(mantissa) >= 10:  # 9.96 rounds up to 10.0
+        mantissa /= 10
+        exponent += 1
+    text = np.format_float_positional(mantissa, precision=sig - 1, unique=False, trim="-")
+    return text, exponent

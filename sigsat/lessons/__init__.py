@@ -1,0 +1,30 @@
+"""One module per scene: what it shows under the current parameters, and its narration lines.
+
+Every lesson module defines ``LINES`` (beat id -> narration template, in beat order) and
+``build(params)``, which returns a frozen dataclass whose ``lines`` are the filled templates.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..narration import reading_seconds
+from ..params import Params
+
+__all__ = ["hold_seconds", "z_extent"]
+
+
+def hold_seconds(params: Params, line: str) -> float:
+    """How long a beat holds at the parameter file's reading pace."""
+    return reading_seconds(line, params.narration.words_per_minute)
+
+
+def z_extent(*zs: float, minimum: float = 6.0) -> float:
+    """Half-width of a z axis that shows every z given with a margin, in whole units.
+
+    Examples
+    --------
+    >>> z_extent(3.0, 5.0), z_extent(7.5)
+    (6.0, 9.0)
+    """
+    return float(max(minimum, math.ceil(max(abs(z) for z in zs) + 1.0)))

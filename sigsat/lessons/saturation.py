@@ -1,0 +1,76 @@
+"""Scene 1, the sigmoid saturates: threshold band, probe, ball analogy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..activations import SIGMOID_PEAK_SLOPE, sigmoid, sigmoid_prime
+from ..display import fmt, fmt_percent
+from ..narration import fill
+from ..params import Params
+from ..saturation import slope_fraction
+from . import z_extent
+
+__all__ = ["LINES", "Saturation", "build"]
+
+LINES = {
+    "draw_the_curve": "The sigmoid squashes any input z into an output between 0 and 1.",
+    "shade_the_tails": (
+        "Beyond |z| = {threshold} the output is within {tail_gap} of 0 or 1 and barely moves: "
+        "in these shaded tails the sigmoid saturates."
+    ),
+    "follow_the_probe": (
+        "Watch the tangent as z moves out: its slope is {peak} at z = 0, "
+        "and only {probe_slope} at z = {probe_z}."
+    ),
+    "push_the_ball": (
+        "Push a ball on the central slope and it rolls. Push it on the plateau at z = {plateau_z} "
+        "and it moves {plateau_percent} as far: small slope, small gradient, little learning."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Saturation:
+    threshold: float
+    z_extent: float
+    probe_z: float
+    plateau_z: float
+    plateau_share: float  # how far a push moves the ball on the plateau, relative to z = 0
+    peak_slope: float
+    lines: dict[str, str]
+
+
+def build(params: Params) -> Saturation:
+    """Scene 1 under ``params``.
+
+    Examples
+    --------
+    >>> s = build(Params())
+    >>> s.lines["shade_the_tails"][:40]
+    'Beyond |z| = 3 the output is within 0.04'
+    """
+    p = params.saturation
+    sign = 1.0 if p.probe_z >= 0 else -1.0
+    # The ball sits on the plateau where the probe ends, or just past the threshold if the probe
+    # stops on the slope.
+    plateau_z = sign * max(abs(p.probe_z), p.threshold + 1.0)
+    share = float(slope_fraction(plateau_z))
+    values = {
+        "threshold": fmt(p.threshold, 3),
+        "tail_gap": fmt(1.0 - float(sigmoid(p.threshold))),
+        "peak": fmt(SIGMOID_PEAK_SLOPE),
+        "probe_z": fmt(p.probe_z, 3),
+        "probe_slope": fmt(float(sigmoid_prime(p.probe_z))),
+        "plateau_z": fmt(plateau_z, 3),
+        "plateau_percent": fmt_percent(share),
+    }
+    return Saturation(
+        threshold=p.threshold,
+        z_extent=z_extent(p.threshold, p.probe_z, plateau_z),
+        probe_z=p.probe_z,
+        plateau_z=plateau_z,
+        plateau_share=share,
+        peak_slope=SIGMOID_PEAK_SLOPE,
+        lines=fill(LINES, values),
+    )

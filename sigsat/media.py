@@ -1,0 +1,180 @@
+"""Video and subtitle files: probing, posters, GIFs, WebVTT, and stream-copy assembly of a lecture.
+
+Uses PyAV and srt (both installed with manim; neither imports manim).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+__all__ = ["VideoInfo", "probe", "srt_to_vtt", "merge_subtitles", "concat_videos", "write_gif",
+           "last_frame"]
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    codec: str
+    width: int
+    height: int
+    frames: int
+    duration: float  # seconds, from the packets' timestamps
+    fps: float
+    has_audio: bool
+    audio_duration: float | None
+
+
+def probe(path: Path) -> VideoInfo:
+    """Stream facts of a video file, counted from its packets (no decoding)."""
+    import av
+
+    with av.open(str(path)) as container:
+        video = container.streams.video[0]
+        audio = container.streams.audio[0] if container.streams.audio else None
+        frames, end = 0, 0
+        audio_end = 0
+        for packet in container.demux():
+            if packet.pts is None:
+                continue
+            stop = packet.pts + (packet.duration or 0)
+            if packet.stream is video:
+                frames += 1
+                end = max(end, stop)
+            elif packet.stream is audio:
+                audio_end = max(audio_end, stop)
+        duration = float(end * video.time_base) - float((video.start_time or 0) * video.time_base)
+        return VideoInfo(
+            codec=video.codec_context.name,
+            width=video.codec_context.width,
+            height=video.codec_context.height,
+            frames=frames,
+            duration=duration,
+            fps=float(video.average_rate or 0),
+            has_audio=audio is not None,
+            audio_duration=float(audio_end * audio.time_base) if audio is not None else None,
+        )
+
+
+def last_frame(video: Path):
+    """The last frame of ``video`` as a PIL image."""
+    import av
+
+    frame = None
+    with av.open(str(video)) as container:
+        for frame in container.decode(video=0):
+            pass
+    if frame is None:
+        raise ValueError(f"{video}: no video frames")
+    return frame.to_image()
+
+
+def write_gif(video: Path, out: Path, width: int = 640, fps: float = 10.0) -> Path:
+    """An animated GIF of ``video``, ``width`` pixels wide at ``fps`` frames a second."""
+    import av
+
+    images = []
+    next_time = 0.0
+    with av.open(str(video)) as container:
+        for frame in container.decode(video=0):
+            t = float(frame.time or 0.0)
+            if t + 1e-9 < next_time:
+                continue
+            next_time += 1.0 / fps
+            image = frame.to_image()
+            height = round(image.height * width / image.width / 2) * 2
+            images.append(image.resize((width, height)).convert("P", dither=None))
+    if not images:
+        raise ValueError(f"{video}: no video frames")
+    images[0].save(out, save_all=True, append_images=images[1:], duration=round(1000 / fps), loop=0)
+    return out
+
+
+def srt_to_vtt(srt_text: str) -> str:
+    """WebVTT (for HTML ``<track>``) with the same cues as an SRT document.
+
+    Examples
+    --------
+    >>> print(srt_to_vtt("1\\n00:00:00,000 --> 00:00:01,500\\nHello\\n"))
+    WEBVTT
+    <BLANKLINE>
+    1
+    00:00:00.000 --> 00:00:01.500
+    Hello
+    <BLANKLINE>
+    """
+    import srt
+
+    cues = []
+    for sub in srt.parse(srt_text):
+        cues.append(f"{sub.index}\n{_vtt_time(sub.start)} --> {_vtt_time(sub.end)}\n{sub.content}\n")
+    return "WEBVTT\n\n" + "\n".join(cues)
+
+
+def _vtt_time(t: datetime.timedelta) -> str:
+    ms = round(t.total_seconds() * 1000)
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+
+
+def merge_subtitles(parts: list[tuple[str, float]]) -> str:
+    """One SRT from (srt text, start offset in seconds) pairs, cues shifted and renumbered."""
+    import srt
+
+    merged = []
+    for text, offset in parts:
+        shift = datetime.timedelta(seconds=offset)
+        for sub in srt.parse(text):
+            merged.append(srt.Subtitle(0, sub.start + shift, sub.end + shift, sub.content))
+    return srt.compose(merged, reindex=True)
+
+
+def concat_videos(videos: list[Path], out: Path) -> list[float]:
+    """Join videos of identical encoding into ``out`` by stream copy (no re-encoding).
+
+    Returns each part's start time in the joined video, in seconds. Audio streams are carried
+    along when every part has one.
+    """
+    import av
+
+    if not videos:
+        raise ValueError("no videos to join")
+    starts: list[float] = []
+    with av.open(str(videos[0])) as first:
+        with_audio = all(_has_audio(v) for v in videos)
+        out_container = av.open(str(out), "w", format="mp4")
+        try:
+            templates = [first.streams.video[0]] + ([first.streams.audio[0]] if with_audio else [])
+            outputs = [out_container.add_stream_from_template(t) for t in templates]
+            offset = Fraction(0)  # seconds
+            for path in videos:
+                starts.append(float(offset))
+                with av.open(str(path)) as part:
+                    streams = [part.streams.video[0]] + ([part.streams.audio[0]] if with_audio else [])
+                    part_end = Fraction(0)
+                    for packet in part.demux(streams):
+                        if packet.dts is None:
+                            continue
+                        index = streams.index(packet.stream)
+                        tb = packet.stream.time_base
+                        shift = round(offset / tb)
+                        end = (packet.pts + (packet.duration or 0)) * tb
+                        part_end = max(part_end, end)
+                        packet.pts += shift
+                        packet.dts += shift
+                        packet.stream = outputs[index]
+                        out_container.mux(packet)
+                    offset += part_end
+        finally:
+            out_container.close()
+    return starts
+
+
+def _has_audio(path: Path) -> bool:
+    import av
+
+    with av.open(str(path)) as c:
+        return bool(c.streams.audio)

@@ -1,0 +1,229 @@
+"""The parameter file: one TOML file drives every number a video shows; defaults reproduce the lesson.
+
+A user file overrides any subset of the defaults. Loading validates everything and refuses bad
+input with one line that names the file, the key, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tomllib
+from dataclasses import MISSING, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "ParamError",
+    "Params",
+    "load",
+    "from_mapping",
+    "to_toml",
+    "flatten",
+    "PARAMS_ENV",
+    "DEFAULT_FILE",
+]
+
+#: Environment variable through which `sigsat render` hands a parameter file to manim processes.
+PARAMS_ENV = "SIGSAT_PARAMS"
+#: Read from the working directory when no file is named.
+DEFAULT_FILE = "sigsat.toml"
+
+
+class ParamError(ValueError):
+    """A parameter file or value that sigsat refuses; ``str()`` is the one-line message."""
+
+
+def _spec(default: Any, doc: str, *, lo=None, hi=None, lo_open=False, hi_open=False, choices=None):
+    return field(
+        default=default,
+        metadata=dict(doc=doc, lo=lo, hi=hi, lo_open=lo_open, hi_open=hi_open, choices=choices),
+    )
+
+
+@dataclass(frozen=True)
+class Saturation:
+    threshold: float = _spec(3.0, "|z| beyond which the scenes shade the sigmoid as saturated", lo=0.5, hi=8.0)
+    probe_z: float = _spec(5.0, "z of practice problem 1", lo=-8.0, hi=8.0)
+
+
+@dataclass(frozen=True)
+class Chain:
+    layers: int = _spec(5, "layers the gradient passes through (practice problem 2)", lo=1, hi=12)
+    per_layer_gradient: float = _spec(0.2, "each layer's local gradient", lo=0.0, hi=1.0, lo_open=True)
+    learning_rate: float = _spec(0.1, "step size of the weight update", lo=0.0, hi=10.0, lo_open=True)
+
+
+@dataclass(frozen=True)
+class NetworkParams:
+    depth: int = _spec(10, "hidden layers of the measured network", lo=2, hi=30)
+    width: int = _spec(32, "units per hidden layer", lo=2, hi=256)
+    seed: int = _spec(0, "seed of the weights and the batch", lo=0, hi=2**32 - 1)
+    batch: int = _spec(64, "examples in the measured batch", lo=1, hi=4096)
+    init: str = _spec("auto", "weight initialisation ('auto': Xavier for sigmoid, He for ReLU)",
+                      choices=("auto", "xavier", "he", "normal"))
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str = _spec("dark", "colour scheme ('light' for white slides)", choices=("dark", "light"))
+
+
+@dataclass(frozen=True)
+class Narration:
+    mode: str = _spec("none", "voice: 'none' (subtitles only)", choices=("none",))
+    captions: bool = _spec(True, "show each beat's narration line on screen as well as in the .srt")
+    words_per_minute: float = _spec(150.0, "reading pace that sets how long each beat holds", lo=60.0, hi=400.0)
+
+
+@dataclass(frozen=True)
+class Params:
+    """The effective parameters, one frozen dataclass per TOML table."""
+
+    saturation: Saturation = field(default_factory=Saturation)
+    chain: Chain = field(default_factory=Chain)
+    network: NetworkParams = field(default_factory=NetworkParams)
+    theme: Theme = field(default_factory=Theme)
+    narration: Narration = field(default_factory=Narration)
+
+
+def _allowed(meta: dict, kind: type) -> str:
+    if meta["choices"]:
+        return "one of " + ", ".join(json.dumps(c) for c in meta["choices"])
+    if kind is bool:
+        return "true or false"
+    noun = "an integer" if kind is int else "a finite number"
+    lo, hi = meta["lo"], meta["hi"]
+    if lo is None:
+        return noun
+    left = "(" if meta["lo_open"] else "["
+    right = ")" if meta["hi_open"] else "]"
+    return f"{noun} in {left}{lo}, {hi}{right}"
+
+
+def _check(value: Any, meta: dict, kind: type) -> Any:
+    """The value converted to ``kind``, or None when it is not allowed."""
+    if kind is bool:
+        return value if isinstance(value, bool) else None
+    if kind is str:
+        return value if isinstance(value, str) and value in meta["choices"] else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if kind is int and not isinstance(value, int):
+        return None
+    if not math.isfinite(value):
+        return None
+    lo, hi = meta["lo"], meta["hi"]
+    if lo is not None and (value < lo or (meta["lo_open"] and value == lo)):
+        return None
+    if hi is not None and (value > hi or (meta["hi_open"] and value == hi)):
+        return None
+    return kind(value)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)[:60]
+    return json.dumps(value) if isinstance(value, str) else repr(value)
+
+
+def from_mapping(data: dict, source: str = "<parameters>", base: Params | None = None) -> Params:
+    """Overlay a parsed TOML mapping on ``base`` (the defaults), validating every key."""
+    params = base or Params()
+    sections = {f.name: f for f in fields(Params)}
+    for section, table in data.items():
+        if section not in sections:
+            raise ParamError(f"{source}: unknown table [{section}]; allowed: {', '.join(sections)}")
+        if not isinstance(table, dict):
+            raise ParamError(f"{source}: [{section}] must be a table of keys, got {_show(table)}")
+        current = getattr(params, section)
+        keys = {f.name: f for f in fields(current)}
+        changes = {}
+        for key, value in table.items():
+            if key not in keys:
+                raise ParamError(
+                    f"{source}: unknown key [{section}] {key}; allowed: {', '.join(keys)}"
+                )
+            f = keys[key]
+            kind = type(f.default) if f.default is not MISSING else str
+            checked = _check(value, f.metadata, kind)
+            if checked is None:
+                raise ParamError(
+                    f"{source}: [{section}] {key} = {_show(value)} is not allowed: "
+                    f"expected {_allowed(f.metadata, kind)}"
+                )
+            changes[key] = checked
+        params = replace(params, **{section: replace(current, **changes)})
+    return params
+
+
+def load(path: str | os.PathLike | None = None) -> Params:
+    """The effective parameters: defaults, overridden by a file.
+
+    The file is ``path`` if given, else the one named by ``$SIGSAT_PARAMS``, else ``sigsat.toml``
+    in the working directory if it exists; with none of them, the defaults.
+
+    Examples
+    --------
+    >>> load().chain.layers
+    5
+    """
+    if path is None:
+        path = os.environ.get(PARAMS_ENV) or (DEFAULT_FILE if Path(DEFAULT_FILE).is_file() else None)
+    if path is None:
+        return Params()
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ParamError(f"{path}: no such parameter file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ParamError(f"{path}: cannot read parameter file: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ParamError(f"{path}: not valid TOML: {exc}") from None
+    return from_mapping(data, str(path))
+
+
+def flatten(params: Params) -> dict[str, Any]:
+    """``{"section.key": value}`` for every parameter, in file order."""
+    return {
+        f"{s.name}.{k.name}": getattr(getattr(params, s.name), k.name)
+        for s in fields(params)
+        for k in fields(getattr(params, s.name))
+    }
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value)  # a TOML basic string for the plain names used here
+    return repr(value)
+
+
+def to_toml(params: Params, comments: bool = True) -> str:
+    """The parameters as a TOML document that :func:`load` reads back to the same values.
+
+    Examples
+    --------
+    >>> from_mapping(tomllib.loads(to_toml(load()))) == load()
+    True
+    """
+    lines = []
+    for s in fields(params):
+        section = getattr(params, s.name)
+        lines.append(f"[{s.name}]")
+        for k in fields(section):
+            entry = f"{k.name} = {_toml_value(getattr(section, k.name))}"
+            if comments:
+                entry = f"{entry:<32} # {k.metadata['doc']}"
+            lines.append(entry)
+        lines.append("")
+    return "\n".join(lines)
