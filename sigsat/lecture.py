@@ -38,9 +38,24 @@ class SceneSpec:
         return f"scenes.{self.id}"
 
 
+_NETWORK = ("network.depth", "network.width", "network.seed", "network.batch", "network.init")
+_CHAIN = ("chain.layers", "chain.per_layer_gradient", "chain.learning_rate")
+
 SCENES: tuple[SceneSpec, ...] = (
     SceneSpec("saturation", "SigmoidSaturates", "The sigmoid saturates",
               ("saturation.threshold", "saturation.probe_z") + COMMON_READS),
+    SceneSpec("derivative", "DerivativePeaksAtAQuarter", "The slope peaks at 0.25",
+              ("saturation.threshold",) + COMMON_READS),
+    SceneSpec("probe", "SlopeAtTheProbe", "Practice problem 1: the slope far out",
+              ("saturation.probe_z",) + COMMON_READS),
+    SceneSpec("chain", "GradientsShrinkLayerByLayer", "Practice problem 2: gradients multiply",
+              _CHAIN + COMMON_READS),
+    SceneSpec("measured", "RealNetworksMeasured", "Real networks, measured",
+              _NETWORK + COMMON_READS),
+    SceneSpec("relu", "ReluKeepsTheGradient", "ReLU keeps the gradient, but can die",
+              _NETWORK + COMMON_READS),
+    SceneSpec("takeaways", "KeyTakeaways", "Key takeaways",
+              ("saturation.threshold",) + _CHAIN + COMMON_READS),
 )
 
 

@@ -1,0 +1,34 @@
+"""Shared fixtures; also makes manim's frames_comparison usable in our suite (shared/notes/manim.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+PARAMS_DIR = Path(__file__).parent / "params"
+#: Parameter sets every scene is checked under: the lesson's defaults and two others.
+PARAM_SETS = {"default": None, "alt1": PARAMS_DIR / "alt1.toml", "alt2": PARAMS_DIR / "alt2.toml"}
+
+
+def pytest_addoption(parser):
+    # manim's frames_comparison reads these options, but the installed package does not add them.
+    parser.addoption("--set_test", action="store_true", help="write frames_comparison control data")
+    parser.addoption("--show_diff", action="store_true", help="show frames_comparison diffs")
+
+
+@pytest.fixture
+def use_params(monkeypatch):
+    """Point $SIGSAT_PARAMS at one of PARAM_SETS (None: the defaults) and return the Params."""
+    from sigsat import params
+
+    def choose(name: str):
+        path = PARAM_SETS[name]
+        if path is None:
+            monkeypatch.delenv(params.PARAMS_ENV, raising=False)
+        else:
+            monkeypatch.setenv(params.PARAMS_ENV, str(path))
+        return params.load()
+
+    monkeypatch.chdir(Path(__file__).parent)  # no stray sigsat.toml from the caller's folder
+    return choose
