@@ -105,7 +105,7 @@ def beat(method: Callable[[Scene], None]) -> Callable[[Scene], None]:
         stage: Stage = self.stage
         name = method.__name__
         line = stage.lines[name]
-        self.next_section(name)
+        self.next_section(getattr(self, "section_prefix", "") + name)
         began = self.time
         if stage.params.narration.captions:
             _show_caption(stage, line)

@@ -19,6 +19,8 @@ __all__ = [
 
 #: The largest value of the sigmoid's slope, reached at z = 0: sigma(0)(1 - sigma(0)) = 1/4.
 SIGMOID_PEAK_SLOPE = 0.25
+# Beyond this |z| the slope is computed from e^{-|z|}; below it from cosh, which cannot overflow there.
+_TAIL = 40.0
 
 
 def _out(result: np.ndarray, z: ArrayLike):
@@ -55,9 +57,9 @@ def sigmoid_prime(z: ArrayLike):
 
     Notes
     -----
-    Written as :math:`e / (1 + e)^2` with :math:`e = e^{-|z|}` (the slope is even in z), which
-    keeps full relative precision in the tails, where :math:`1 - \sigma(z)` would round to 0.
-    The peak is :math:`\sigma'(0) = 1/4`.
+    Written as :math:`\tfrac14\operatorname{sech}^2(z/2)` near the centre (never above the
+    peak 1/4, even after rounding) and as :math:`e / (1 + e)^2` with :math:`e = e^{-|z|}` in the
+    tails, which keeps full relative precision where :math:`1 - \sigma(z)` would round to 0.
 
     Examples
     --------
@@ -66,9 +68,10 @@ def sigmoid_prime(z: ArrayLike):
     >>> round(float(sigmoid_prime(5.0)), 6)
     0.006648
     """
-    x = np.asarray(z, dtype=float)
-    e = np.exp(-np.abs(x))
-    return _out(e / (1.0 + e) ** 2, z)
+    x = np.abs(np.asarray(z, dtype=float))
+    centre = 0.25 / np.cosh(np.minimum(x, _TAIL) / 2.0) ** 2
+    e = np.exp(-x)
+    return _out(np.where(x < _TAIL, centre, e / (1.0 + e) ** 2), z)
 
 
 def tanh(z: ArrayLike):
@@ -96,7 +99,7 @@ def tanh_prime(z: ArrayLike):
     1.0
     """
     x = np.asarray(z, dtype=float)
-    e = np.exp(-2.0 * np.abs(x))
+    e = np.exp(-np.abs(x)) ** 2  # e^{-2|z|}, without overflowing 2|z|
     return _out(4.0 * e / (1.0 + e) ** 2, z)
 
 

@@ -1,0 +1,181 @@
+"""Slow tests: real renders at the lowest quality, checked by their files' metadata."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import srt
+
+from sigsat import lecture, media
+from sigsat.params import Params
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[1]
+FPS = 15  # -ql
+
+
+def sigsat(*args, cwd, **kwargs):
+    return subprocess.run([sys.executable, "-m", "sigsat.cli", *args], cwd=cwd, capture_output=True,
+                          text=True, **kwargs)
+
+
+def lines_of(spec, params=None):
+    return list(spec.lesson.build(params or Params()).lines.values())
+
+
+def test_plain_manim_renders_the_first_scene_with_subtitles(tmp_path):
+    spec = lecture.SCENES[0]
+    done = subprocess.run(
+        [sys.executable, "-m", "manim", "render", "-ql", "--disable_caching", "--progress_bar", "none",
+         "--media_dir", str(tmp_path / "media"), str(ROOT / "scenes" / f"{spec.id}.py"), spec.cls],
+        cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "SIGSAT_PARAMS": ""})
+    assert done.returncode == 0, done.stderr[-2000:]
+    folder = tmp_path / "media" / "videos" / spec.id / "480p15"
+    info = media.probe(folder / f"{spec.cls}.mp4")
+    assert (info.codec, info.width, info.height) == ("h264", 854, 480)
+    assert info.frames == pytest.approx(info.duration * FPS, abs=1)
+    cues = list(srt.parse((folder / f"{spec.cls}.srt").read_text()))
+    assert [c.content for c in cues] == lines_of(spec)
+    assert cues[-1].end.total_seconds() == pytest.approx(info.duration, abs=2 / FPS)
+
+
+@pytest.fixture(scope="module")
+def lecture_render(tmp_path_factory):
+    """`sigsat render` of every scene at low quality into a fresh folder, done once."""
+    root = tmp_path_factory.mktemp("render")
+    started = time.perf_counter()
+    done = sigsat("render", "--out", str(root / "renders"), "--jobs", "2", cwd=root)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return root, root / "renders" / "low" / "dark", time.perf_counter() - started
+
+
+def test_every_scene_has_every_promised_output(lecture_render):
+    _, out, _ = lecture_render
+    manifest = json.loads((out / "manifest.json").read_text())
+    for spec in lecture.SCENES:
+        stem = f"{lecture.SCENES.index(spec) + 1:02d}_{spec.id}"
+        entry = manifest["scenes"][spec.id]
+        assert sorted(entry["files"]) == sorted([f"{stem}.mp4", f"{stem}.srt", f"{stem}.vtt", f"{stem}.png", stem])
+        info = media.probe(out / f"{stem}.mp4")
+        assert info.codec == "h264" and (info.width, info.height) == (854, 480)
+        assert info.frames == pytest.approx(info.duration * FPS, abs=1)
+        cues = list(srt.parse((out / f"{stem}.srt").read_text()))
+        assert [c.content for c in cues] == lines_of(spec)
+        assert (out / f"{stem}.vtt").read_text().count(" --> ") == len(cues)
+        from PIL import Image
+
+        with Image.open(out / f"{stem}.png") as poster:
+            assert poster.size == (854, 480)
+        sections = json.loads((out / stem / "sections.json").read_text())
+        assert [s["name"] for s in sections] == list(spec.beats)
+        clip_frames = [media.probe(out / stem / s["video"]).frames for s in sections]
+        assert sum(clip_frames) == info.frames, "the beat clips add up to the scene"
+
+
+def test_the_lecture_is_the_scenes_joined_with_subtitles_shifted(lecture_render):
+    _, out, _ = lecture_render
+    stems = [f"{i + 1:02d}_{s.id}" for i, s in enumerate(lecture.SCENES)]
+    parts = [media.probe(out / f"{s}.mp4") for s in stems]
+    whole = media.probe(out / "lecture.mp4")
+    assert whole.frames == sum(p.frames for p in parts)
+    assert whole.duration == pytest.approx(sum(p.duration for p in parts), abs=1e-3)
+    cues = list(srt.parse((out / "lecture.srt").read_text()))
+    assert [c.content for c in cues] == [line for s in lecture.SCENES for line in lines_of(s)]
+    starts = json.loads((out / "manifest.json").read_text())["lecture"]["parts"]
+    first_cue_of_each = [c for c in cues if any(c.content == lines_of(s)[0] for s in lecture.SCENES)]
+    for cue, part in zip(first_cue_of_each, starts):
+        assert cue.start.total_seconds() == pytest.approx(part["start"], abs=1e-3)
+
+
+def test_a_second_render_with_nothing_changed_renders_nothing(lecture_render):
+    root, out, _ = lecture_render
+    before = (out / "lecture.mp4").stat().st_mtime_ns
+    done = sigsat("render", "--out", str(root / "renders"), cwd=root)
+    assert done.returncode == 0 and done.stdout.startswith("nothing to render"), done.stdout
+    assert (out / "lecture.mp4").stat().st_mtime_ns == before
+
+
+@pytest.mark.parametrize("how", ["kill the manim process", "SIGTERM to sigsat", "SIGKILL to everything"])
+def test_a_killed_render_leaves_the_previous_outputs_and_manifest(lecture_render, tmp_path, how):
+    root, out, _ = lecture_render
+    manifest_before = (out / "manifest.json").read_text()
+    video_before = (out / "01_saturation.mp4").read_bytes()
+    changed = tmp_path / "changed.toml"
+    changed.write_text("[saturation]\nprobe_z = 4.5\n")
+    proc = subprocess.Popen([sys.executable, "-m", "sigsat.cli", "render", "saturation", "--params", str(changed),
+                             "--out", str(root / "renders")], cwd=root, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    manim = _wait_for_child(proc.pid, "manim")
+    time.sleep(1.5)  # mid-render
+    if how == "kill the manim process":
+        os.kill(manim, signal.SIGKILL)
+    elif how == "SIGTERM to sigsat":
+        os.kill(proc.pid, signal.SIGTERM)
+    else:
+        os.killpg(proc.pid, signal.SIGKILL)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    if how != "SIGKILL to everything":
+        assert len(stderr.strip().splitlines()) == 1, stderr
+    assert (out / "01_saturation.mp4").read_bytes() == video_before
+    assert (out / "manifest.json").read_text() == manifest_before
+    for entry in json.loads(manifest_before)["scenes"].values():
+        assert all((out / f).exists() for f in entry["files"])
+    _wait_gone(manim)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
+def _wait_for_child(pid: int, word: str, timeout: float = 60) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for child in _children(pid):
+            try:
+                if word in Path(f"/proc/{child}/cmdline").read_text():
+                    return child
+            except FileNotFoundError:
+                pass
+        time.sleep(0.05)
+    raise AssertionError("the render never started manim")
+
+
+def _wait_gone(pid: int, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+
+
+def test_gif_and_transparent_outputs(tmp_path):
+    done = sigsat("render", "saturation", "--format", "gif", "--transparent", "--out", str(tmp_path / "r"),
+                  cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = tmp_path / "r" / "low" / "dark"
+    from PIL import Image
+
+    with Image.open(out / "01_saturation.gif") as gif:
+        assert gif.n_frames > 100 and gif.size[0] == 640
+    import av
+
+    with av.open(str(out / "01_saturation_alpha.mov")) as c:
+        stream = c.streams.video[0]
+        assert stream.codec_context.name == "qtrle"
+        frame = next(c.decode(video=0))
+        assert frame.format.name == "argb"
+        alpha = frame.to_ndarray()[..., 0]
+        assert alpha.min() == 0, "the background is transparent"
