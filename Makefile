@@ -8,9 +8,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # What manim needs from the system: pango/cairo headers to build ManimPango and pycairo, a C
-# compiler, a minimal TeX Live with dvisvgm for MathTex, and a font for Text.
+# compiler, a minimal TeX Live with dvisvgm for MathTex, and a font for Text; espeak-ng for the
+# offline voice and sox, which manim-voiceover looks for on every import.
 APT_PACKAGES := build-essential pkg-config libpango1.0-dev libcairo2-dev fonts-dejavu-core \
-	texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm
+	texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm espeak-ng sox
 
 .PHONY: render test test-fast system-deps venv clean
 

@@ -33,6 +33,8 @@ from manim import (
 )
 
 from sigsat import lessons, params as sigsat_params
+from sigsat.lecture import find_scene
+from sigsat.narration import voice_cache_dir
 from sigsat.params import Params
 from sigsat.theme import Palette, palette
 
@@ -80,24 +82,48 @@ class Stage:
     params: Params
     look: Look
     lines: dict[str, str]
+    scene_id: str
     caption: VGroup | None = None
 
 
 def start(scene: Scene, lines: dict[str, str], params: Params | None = None) -> Stage:
-    """Load the parameters (``$SIGSAT_PARAMS`` / ``sigsat.toml`` / defaults) and apply the theme."""
+    """Load the parameters (``$SIGSAT_PARAMS`` / ``sigsat.toml`` / defaults), apply the theme and
+    set up the voice of ``[narration] mode``."""
     params = params or sigsat_params.load()
     look = Look(palette(params.theme.name))
     scene.camera.background_color = look.BACKGROUND
     config.background_color = look.BACKGROUND
-    return Stage(scene, params, look, lines)
+    scene_id = find_scene(type(scene).__name__).id
+    voice = make_voice(params)
+    if voice is not None:
+        # Our beat writes one subtitle per line, spanning the beat; the plugin's would split
+        # long lines into several cues.
+        scene.set_speech_service(voice, create_subcaption=False)
+    return Stage(scene, params, look, lines, scene_id)
+
+
+def make_voice(params: Params):
+    """The manim-voiceover service for ``[narration] mode``, or None for a silent video."""
+    n = params.narration
+    if n.mode == "none":
+        return None
+    from scenes.voice import EspeakService, RecordedService
+
+    cache = voice_cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    if n.mode == "espeak":
+        return EspeakService(voice=n.voice, words_per_minute=n.words_per_minute, pause=n.pause,
+                             cache_dir=str(cache))
+    return RecordedService(n.recordings, pause=n.pause, cache_dir=str(cache))
 
 
 def beat(method: Callable[[Scene], None]) -> Callable[[Scene], None]:
-    """Make a scene method one beat: a section named after it, its caption and subtitle.
+    """Make a scene method one beat: a section named after it, its caption, subtitle and voice.
 
-    The beat holds until its narration line can be read at the parameter file's pace (or, with a
-    voice, said), however short its animations are. The scene keeps its :class:`Stage` as
-    ``self.stage``.
+    The beat holds until its narration line has been said (with a voice) or can be read at the
+    parameter file's pace (silent), however short its animations are, so the same scene code works
+    silent, with a synthetic voice and with a recording. The scene keeps its :class:`Stage` as
+    ``self.stage``; ``self.section_prefix`` (set by the whole lecture) prefixes section names.
     """
 
     @functools.wraps(method)
@@ -107,12 +133,17 @@ def beat(method: Callable[[Scene], None]) -> Callable[[Scene], None]:
         line = stage.lines[name]
         self.next_section(getattr(self, "section_prefix", "") + name)
         began = self.time
-        if stage.params.narration.captions:
+        if getattr(self, "speech_service", None) is not None:
+            # The line's audio ends with its pause; the voiceover waits for it.
+            with self.voiceover(text=line, recording=f"{stage.scene_id}/{name}"):
+                _show_caption(stage, line)
+                method(self)
+        else:
             _show_caption(stage, line)
-        method(self)
-        remaining = lessons.hold_seconds(stage.params, line) - (self.time - began)
-        if remaining > 0:
-            self.wait(remaining)
+            method(self)
+            remaining = lessons.hold_seconds(stage.params, line) - (self.time - began)
+            if remaining > 0:
+                self.wait(remaining)
         spoken = self.time - began
         self.add_subcaption(line, duration=spoken, offset=-spoken)
 
@@ -120,6 +151,8 @@ def beat(method: Callable[[Scene], None]) -> Callable[[Scene], None]:
 
 
 def _show_caption(stage: Stage, line: str) -> None:
+    if not stage.params.narration.captions:
+        return
     new = make_caption(line, stage.look)
     old = stage.caption
     animations = [FadeIn(new, run_time=LAYOUT.fade)]

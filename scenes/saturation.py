@@ -27,6 +27,8 @@ from manim import (
     linear,
 )
 
+from manim_voiceover import VoiceoverScene
+
 from sigsat import params
 from sigsat.lessons import saturation
 from sigsat.activations import sigmoid, sigmoid_prime
@@ -41,7 +43,7 @@ TANGENT_LENGTH = 2.6
 READOUT_X = 5.2  # centre of the column right of the axes
 
 
-class SigmoidSaturates(Scene):
+class SigmoidSaturates(VoiceoverScene):
     """The sigmoid's tails are flat: beyond the threshold its output barely moves."""
 
     def construct(self) -> None:

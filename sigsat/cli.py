@@ -36,6 +36,8 @@ def _render_options(p: argparse.ArgumentParser) -> None:
                    help="also write this format per scene")
     p.add_argument("--transparent", action="store_true",
                    help="also write a clip with an alpha channel (.mov, qtrle) per scene")
+    p.add_argument("--narration", choices=["none", "espeak", "recorded"],
+                   help="override [narration] mode")
 
 
 def _positive_int(text: str) -> int:
@@ -59,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     show = sub.add_parser("params", help="print the effective parameters as TOML")
     show.add_argument("--params", metavar="FILE")
     sub.add_parser("doctor", help="check what rendering needs")
+    narr = sub.add_parser("narration", help="the narration script")
+    narr_sub = narr.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    export = narr_sub.add_parser("export", help="write the script: one line per beat with its recording id")
+    export.add_argument("scenes", nargs="*", metavar="SCENE")
+    export.add_argument("--params", metavar="FILE")
+    export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
     return parser
 
 
@@ -104,7 +112,8 @@ def _run_render(args):
     for name in args.scenes:
         lecture.find_scene(name)
     options = Options(quality=args.quality, theme=args.theme, out=args.out, jobs=args.jobs,
-                      force=args.force, formats=tuple(args.formats), transparent=args.transparent)
+                      force=args.force, formats=tuple(args.formats), transparent=args.transparent,
+                      narration=args.narration)
     try:
         return render(args.scenes, _params(args), options, progress=_progress())
     except BusyError as exc:
@@ -149,6 +158,23 @@ def cmd_storyboard(args) -> int:
     return 0
 
 
+def cmd_narration(args) -> int:
+    from .narration import script
+    from .pipeline import scripts
+
+    specs = [lecture.find_scene(n) for n in args.scenes] or list(lecture.SCENES)
+    text = script(scripts(specs, _params(args)))
+    folder = _params(args).narration.recordings
+    header = (f"# Record each line as {folder}/<id>.wav (the id is the first column), then render\n"
+              f"# with --narration recorded (or [narration] mode = \"recorded\").\n\n")
+    if args.output:
+        args.output.write_text(header + text)
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(header + text)
+    return 0
+
+
 def cmd_doctor(args) -> int:
     from .doctor import run_checks
 
@@ -156,7 +182,7 @@ def cmd_doctor(args) -> int:
 
 
 _COMMANDS = {"render": cmd_render, "storyboard": cmd_storyboard, "list": cmd_list,
-             "params": cmd_params, "doctor": cmd_doctor}
+             "params": cmd_params, "doctor": cmd_doctor, "narration": cmd_narration}
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -25,6 +25,8 @@ def _font_present(family: str) -> bool:
 def _checks(out: Path):
     yield "latex", bool(shutil.which("latex")), f"{_APT} texlive-latex-base texlive-latex-extra texlive-fonts-recommended"
     yield "dvisvgm", bool(shutil.which("dvisvgm")), f"{_APT} dvisvgm"
+    yield "espeak-ng (offline voice)", bool(shutil.which("espeak-ng")), f"{_APT} espeak-ng  (or render with --narration none)"
+    yield "sox (audio tools for manim-voiceover)", bool(shutil.which("sox")), f"{_APT} sox"
     try:
         version = importlib.metadata.version("manim")
     except importlib.metadata.PackageNotFoundError:

@@ -7,9 +7,13 @@ the narration with the picture.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+from pathlib import Path
 
-__all__ = ["fill", "reading_seconds"]
+__all__ = ["fill", "reading_seconds", "recording_path", "script", "missing_recordings",
+           "voice_cache_dir", "espeak_version"]
 
 _FIELD = re.compile(r"{(\w+)}")
 
@@ -40,3 +44,53 @@ def reading_seconds(text: str, words_per_minute: float, pause: float = 0.8) -> f
     4.8
     """
     return round(len(text.split()) * 60.0 / words_per_minute + pause, 3)
+
+
+def recording_path(folder: str | os.PathLike, scene: str, beat: str) -> Path:
+    """Where a lecturer's recording of one line lives: ``<folder>/<scene>/<beat>.wav``."""
+    return Path(folder) / scene / f"{beat}.wav"
+
+
+def script(scripts: list[tuple[str, str, dict[str, str]]]) -> str:
+    """The narration as a script to read from: one line per beat, each with its recording id.
+
+    ``scripts`` holds (scene id, scene title, beat id -> line) in lesson order.
+
+    Examples
+    --------
+    >>> print(script([("intro", "Hello", {"greet": "Good morning."})]))
+    # intro: Hello
+    intro/greet	Good morning.
+    <BLANKLINE>
+    """
+    out = []
+    for scene, title, lines in scripts:
+        out.append(f"# {scene}: {title}")
+        out += [f"{scene}/{beat}\t{line}" for beat, line in lines.items()]
+        out.append("")
+    return "\n".join(out)
+
+
+def missing_recordings(folder: str | os.PathLike, scripts: list[tuple[str, str, dict[str, str]]]) -> list[str]:
+    """``path: line`` for every line of ``scripts`` that has no recording in ``folder``."""
+    return [
+        f"{recording_path(folder, scene, beat)} ({line[:50]}...)"
+        for scene, _, lines in scripts
+        for beat, line in lines.items()
+        if not recording_path(folder, scene, beat).is_file()
+    ]
+
+
+def voice_cache_dir() -> Path:
+    """The persistent folder of synthesised and recorded audio (``$XDG_CACHE_HOME/sigsat/voice``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "sigsat" / "voice"
+
+
+def espeak_version() -> str:
+    """espeak-ng's version line (part of the render key: another espeak speaks differently)."""
+    try:
+        done = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return "espeak-ng missing"
+    return done.stdout.split("Data at")[0].strip()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
@@ -35,10 +36,12 @@ class ParamError(ValueError):
     """A parameter file or value that sigsat refuses; ``str()`` is the one-line message."""
 
 
-def _spec(default: Any, doc: str, *, lo=None, hi=None, lo_open=False, hi_open=False, choices=None):
+def _spec(default: Any, doc: str, *, lo=None, hi=None, lo_open=False, hi_open=False, choices=None,
+          pattern=None, pattern_doc=None):
     return field(
         default=default,
-        metadata=dict(doc=doc, lo=lo, hi=hi, lo_open=lo_open, hi_open=hi_open, choices=choices),
+        metadata=dict(doc=doc, lo=lo, hi=hi, lo_open=lo_open, hi_open=hi_open, choices=choices,
+                      pattern=pattern, pattern_doc=pattern_doc),
     )
 
 
@@ -72,9 +75,15 @@ class Theme:
 
 @dataclass(frozen=True)
 class Narration:
-    mode: str = _spec("none", "voice: 'none' (subtitles only)", choices=("none",))
+    mode: str = _spec("espeak", "voice: 'espeak' (offline synthetic), 'recorded' (your WAVs), 'none' (silent)",
+                      choices=("none", "espeak", "recorded"))
     captions: bool = _spec(True, "show each beat's narration line on screen as well as in the .srt")
-    words_per_minute: float = _spec(150.0, "reading pace that sets how long each beat holds", lo=60.0, hi=400.0)
+    words_per_minute: float = _spec(150.0, "pace of reading and of the synthetic voice", lo=60.0, hi=400.0)
+    pause: float = _spec(0.6, "seconds of silence after each spoken line", lo=0.0, hi=5.0)
+    voice: str = _spec("en-us", "espeak-ng voice (espeak-ng --voices lists them)",
+                       pattern=r"[a-z]{2,3}([-+][A-Za-z0-9_-]+)*", pattern_doc="an espeak-ng voice name such as en-us")
+    recordings: str = _spec("recordings", "folder of recorded lines: <folder>/<scene>/<beat>.wav",
+                            pattern=r"\S.*", pattern_doc="a folder path")
 
 
 @dataclass(frozen=True)
@@ -91,6 +100,8 @@ class Params:
 def _allowed(meta: dict, kind: type) -> str:
     if meta["choices"]:
         return "one of " + ", ".join(json.dumps(c) for c in meta["choices"])
+    if meta["pattern"]:
+        return meta["pattern_doc"]
     if kind is bool:
         return "true or false"
     noun = "an integer" if kind is int else "a finite number"
@@ -107,7 +118,11 @@ def _check(value: Any, meta: dict, kind: type) -> Any:
     if kind is bool:
         return value if isinstance(value, bool) else None
     if kind is str:
-        return value if isinstance(value, str) and value in meta["choices"] else None
+        if not isinstance(value, str):
+            return None
+        if meta["choices"]:
+            return value if value in meta["choices"] else None
+        return value if re.fullmatch(meta["pattern"], value) else None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     if kind is int and not isinstance(value, int):
@@ -188,7 +203,12 @@ def load(path: str | os.PathLike | None = None) -> Params:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ParamError(f"{path}: not valid TOML: {exc}") from None
-    return from_mapping(data, str(path))
+    params = from_mapping(data, str(path))
+    recordings = Path(params.narration.recordings)
+    if "recordings" in data.get("narration", {}) and not recordings.is_absolute():
+        # A folder named in a parameter file is relative to that file, wherever sigsat runs.
+        params = replace(params, narration=replace(params.narration, recordings=str(path.parent / recordings)))
+    return params
 
 
 def flatten(params: Params) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import datetime
 import fcntl
+import functools
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import lecture, media, params as params_mod
+from . import lecture, media, narration, params as params_mod
 from .params import Params
 
 __all__ = [
@@ -63,6 +64,7 @@ class Options:
     force: bool = False
     formats: tuple[str, ...] = ()
     transparent: bool = False
+    narration: str | None = None   # overrides [narration] mode
 
 
 def output_dir(options: Options, params: Params) -> Path:
@@ -100,9 +102,48 @@ def scene_key(spec: lecture.SceneSpec, params: Params, options: Options) -> str:
              f"formats {sorted(options.formats)}\n".encode())
     for key in spec.reads:
         h.update(f"{key}={flat[key]!r}\n".encode())
+    h.update(f"voice {narration_inputs(spec, params)}\n".encode())
     for path in source_files(spec):
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:20]
+
+
+@functools.lru_cache(maxsize=1)
+def _espeak() -> str:
+    return narration.espeak_version()
+
+
+def narration_inputs(spec: lecture.SceneSpec, params: Params) -> str:
+    """What the scene's audio depends on beyond its text and the parameters: the synthesiser's
+    version, or the content of the lecturer's recordings."""
+    n = params.narration
+    if n.mode == "espeak":
+        return _espeak()
+    if n.mode == "recorded":
+        digests = []
+        for beat in spec.beats:
+            path = narration.recording_path(n.recordings, spec.id, beat)
+            digests.append(hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing")
+        return " ".join(digests)
+    return ""
+
+
+def scripts(specs: Iterable[lecture.SceneSpec], params: Params) -> list[tuple[str, str, dict[str, str]]]:
+    """(scene id, title, beat -> narration line) of each scene under ``params``."""
+    return [(s.id, s.title, s.lesson.build(params).lines) for s in specs]
+
+
+def with_overrides(params: Params, options: "Options") -> Params:
+    """``params`` with the command line's --theme/--narration applied and the recordings folder
+    made absolute (manim runs in another folder)."""
+    n = params.narration
+    narration_changes = {"recordings": str(Path(n.recordings).resolve())}
+    if options.narration:
+        narration_changes["mode"] = options.narration
+    params = dataclasses.replace(params, narration=dataclasses.replace(n, **narration_changes))
+    if options.theme:
+        params = dataclasses.replace(params, theme=dataclasses.replace(params.theme, name=options.theme))
+    return params
 
 
 def stem(spec: lecture.SceneSpec) -> str:
@@ -363,8 +404,12 @@ def render(
     """Render the named scenes (all when none are named) and, for all of them, the lecture."""
     specs = [lecture.find_scene(n) for n in names] or list(lecture.SCENES)
     specs = sorted(dict.fromkeys(specs), key=lecture.SCENES.index)
-    if options.theme:
-        params = dataclasses.replace(params, theme=dataclasses.replace(params.theme, name=options.theme))
+    params = with_overrides(params, options)
+    if params.narration.mode == "recorded":
+        missing = narration.missing_recordings(params.narration.recordings, scripts(specs, params))
+        if missing:
+            raise RenderError(f"{len(missing)} narration line(s) have no recording, the first: {missing[0]}; "
+                              f"'sigsat narration export' lists every line with its file name")
     out = output_dir(options, params)
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,7 @@ PIXEL_SCENES = ["saturation"]
 @pytest.fixture(params=["dark", "light"])
 def theme(request, tmp_path, monkeypatch):
     path = tmp_path / "theme.toml"
-    path.write_text(f'[theme]\nname = "{request.param}"\n')
+    path.write_text(f'[theme]\nname = "{request.param}"\n[narration]\nmode = "none"\n')
     monkeypatch.setenv("SIGSAT_PARAMS", str(path))
     return request.param
 

@@ -66,6 +66,8 @@ def test_every_scene_has_every_promised_output(lecture_render):
         info = media.probe(out / f"{stem}.mp4")
         assert info.codec == "h264" and (info.width, info.height) == (854, 480)
         assert info.frames == pytest.approx(info.duration * FPS, abs=1)
+        assert info.has_audio, "narrated with the default offline voice"
+        assert info.audio_duration == pytest.approx(info.duration, abs=0.25)
         cues = list(srt.parse((out / f"{stem}.srt").read_text()))
         assert [c.content for c in cues] == lines_of(spec)
         assert (out / f"{stem}.vtt").read_text().count(" --> ") == len(cues)
@@ -85,6 +87,7 @@ def test_the_lecture_is_the_scenes_joined_with_subtitles_shifted(lecture_render)
     parts = [media.probe(out / f"{s}.mp4") for s in stems]
     whole = media.probe(out / "lecture.mp4")
     assert whole.frames == sum(p.frames for p in parts)
+    assert whole.has_audio and whole.audio_duration == pytest.approx(whole.duration, abs=0.5)
     assert whole.duration == pytest.approx(sum(p.duration for p in parts), abs=1e-3)
     cues = list(srt.parse((out / "lecture.srt").read_text()))
     assert [c.content for c in cues] == [line for s in lecture.SCENES for line in lines_of(s)]
@@ -179,3 +182,67 @@ def test_gif_and_transparent_outputs(tmp_path):
         assert frame.format.name == "argb"
         alpha = frame.to_ndarray()[..., 0]
         assert alpha.min() == 0, "the background is transparent"
+
+
+def test_audio_is_cached_and_never_synthesised_again(tmp_path):
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    first = sigsat("render", "saturation", "--out", str(tmp_path / "r"), cwd=tmp_path, env=env)
+    assert first.returncode == 0, first.stderr[-2000:]
+    voice = tmp_path / "cache" / "sigsat" / "voice"
+    before = {p.name: p.stat().st_mtime_ns for p in voice.iterdir()}
+    assert sum(name.endswith(".wav") for name in before) == len(lecture.SCENES[0].beats)
+    # A second render with espeak-ng unable to speak (it still reports its version): any
+    # synthesis would fail the render.
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "espeak-ng").write_text('#!/bin/sh\n[ "$1" = --version ] && exec /usr/bin/espeak-ng --version\nexit 1\n')
+    (fake / "espeak-ng").chmod(0o755)
+    env["PATH"] = f"{fake}:{env['PATH']}"
+    again = sigsat("render", "saturation", "--force", "--out", str(tmp_path / "r"), cwd=tmp_path, env=env)
+    assert again.returncode == 0, again.stderr[-2000:]
+    after = {p.name: p.stat().st_mtime_ns for p in voice.iterdir() if p.suffix == ".wav"}
+    assert after == {k: v for k, v in before.items() if k.endswith(".wav")}
+
+
+def write_tone(path: Path, seconds: float, rate: int = 22050) -> None:
+    import wave
+
+    import numpy as np
+
+    t = np.arange(int(seconds * rate)) / rate
+    samples = (0.3 * np.sin(2 * np.pi * 440 * t) * 32767).astype("<i2")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(samples.tobytes())
+
+
+def test_recorded_narration_plays_the_lecturers_files_and_sets_the_pace(tmp_path):
+    spec = lecture.SCENES[0]
+    seconds = {beat: 3.0 + 4 * i for i, beat in enumerate(spec.beats)}  # the last one outlasts its animation
+    for beat, length in seconds.items():
+        write_tone(tmp_path / "recordings" / spec.id / f"{beat}.wav", length)
+    done = sigsat("render", spec.id, "--narration", "recorded", "--out", str(tmp_path / "r"), cwd=tmp_path,
+                  env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = tmp_path / "r" / "low" / "dark"
+    info = media.probe(out / "01_saturation.mp4")
+    assert info.has_audio
+    sections = json.loads((out / "01_saturation" / "sections.json").read_text())
+    last = sections[-1]
+    pause = Params().narration.pause
+    assert float(last["duration"]) == pytest.approx(seconds[last["name"]] + pause, abs=2 / FPS)
+    assert info.audio_duration == pytest.approx(info.duration, abs=0.25)
+
+
+def test_a_missing_recording_is_one_clear_line(tmp_path):
+    spec = lecture.SCENES[0]
+    write_tone(tmp_path / "recordings" / spec.id / f"{spec.beats[0]}.wav", 1.0)
+    done = sigsat("render", spec.id, "--narration", "recorded", "--out", str(tmp_path / "r"), cwd=tmp_path)
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert f"recordings/{spec.id}/{spec.beats[1]}.wav" in lines[0] and "no recording" in lines[0]
+    assert not (tmp_path / "r" / "low" / "dark" / "01_saturation.mp4").exists()
