@@ -71,23 +71,48 @@ def last_frame(video: Path):
 
 
 def write_gif(video: Path, out: Path, width: int = 640, fps: float = 10.0) -> Path:
-    """An animated GIF of ``video``, ``width`` pixels wide at ``fps`` frames a second."""
+    """An animated GIF of ``video``, ``width`` pixels wide at ``fps`` frames a second.
+
+    One palette for the whole clip (ffmpeg's palettegen/paletteuse, as manim's own GIF export),
+    so colours do not flicker from frame to frame.
+    """
     import av
 
-    images = []
-    next_time = 0.0
-    with av.open(str(video)) as container:
-        for frame in container.decode(video=0):
-            t = float(frame.time or 0.0)
-            if t + 1e-9 < next_time:
-                continue
-            next_time += 1.0 / fps
-            image = frame.to_image()
-            height = round(image.height * width / image.width / 2) * 2
-            images.append(image.resize((width, height)).convert("P", dither=None))
-    if not images:
+    with av.open(str(video)) as source, av.open(str(out), "w", format="gif") as sink:
+        template = source.streams.video[0]
+        height = round(template.codec_context.height * width / template.codec_context.width / 2) * 2
+        stream = sink.add_stream("gif", rate=Fraction(fps).limit_denominator(1000))
+        stream.width, stream.height, stream.pix_fmt = width, height, "pal8"
+        graph = av.filter.Graph()
+        chain = [graph.add_buffer(template=template), graph.add("fps", str(fps)),
+                 graph.add("scale", f"{width}:{height}:flags=lanczos"), graph.add("split")]
+        for a, b in zip(chain, chain[1:]):
+            a.link_to(b)
+        palette = graph.add("palettegen", "stats_mode=diff")
+        use = graph.add("paletteuse", "dither=bayer:bayer_scale=5:diff_mode=rectangle")
+        sink_filter = graph.add("buffersink")
+        chain[-1].link_to(palette, 0, 0)
+        chain[-1].link_to(use, 1, 0)
+        palette.link_to(use, 0, 1)
+        use.link_to(sink_filter)
+        graph.configure()
+        for frame in source.decode(video=0):
+            graph.push(frame)
+        graph.push(None)
+        count = 0
+        while True:
+            try:
+                frame = graph.pull()
+            except (av.error.EOFError, av.error.BlockingIOError):
+                break
+            frame.pts, frame.time_base = count, Fraction(1) / stream.codec_context.framerate
+            count += 1
+            for packet in stream.encode(frame):
+                sink.mux(packet)
+        for packet in stream.encode():
+            sink.mux(packet)
+    if count == 0:
         raise ValueError(f"{video}: no video frames")
-    images[0].save(out, save_all=True, append_images=images[1:], duration=round(1000 / fps), loop=0)
     return out
 
 

@@ -435,18 +435,26 @@ def render(
         futures: dict[Future, Job] = {}
         try:
             futures = {pool.submit(render_job, job): job for job in jobs}
+            # A pool of `jobs` workers takes the queue in order: these are the ones running.
+            queue = [j.scene_id for j in jobs]
+            running = queue[: max(1, options.jobs)]
+            waiting = queue[len(running):]
+            if jobs:
+                say(f"[0/{len(jobs)}] rendering {', '.join(running)}")
             failures = []
             for i, future in enumerate(as_completed(futures), 1):
                 try:
                     result = future.result()
                 except RenderError as exc:  # the other scenes still render and land
                     failures.append(f"{futures[future].scene_id}: {exc}")
-                    say(f"[{i}/{len(jobs)}] {futures[future].scene_id} FAILED")
+                    say(f"[{i}/{len(jobs)}] {futures[future].scene_id} FAILED"
+                        + _now_rendering(running, waiting, futures[future].scene_id))
                     continue
                 spec = lecture.find_scene(result.scene_id)
                 _commit(result, out, manifest, {k: flat[k] for k in spec.reads})
                 done.append(result)
-                say(f"[{i}/{len(jobs)}] {result.scene_id} rendered in {result.seconds:.1f} s")
+                say(f"[{i}/{len(jobs)}] {result.scene_id} rendered in {result.seconds:.1f} s"
+                    + _now_rendering(running, waiting, result.scene_id))
             if failures:
                 raise RenderError("; ".join(failures))
             assembled = False
@@ -464,6 +472,13 @@ def render(
                 signal.signal(signal.SIGTERM, previous)
             shutil.rmtree(out / ".staging", ignore_errors=True)
     return Report(out, done, the_plan.up_to_date, assembled)
+
+
+def _now_rendering(running: list[str], waiting: list[str], finished: str) -> str:
+    running.remove(finished)
+    if waiting:
+        running.append(waiting.pop(0))
+    return f"; rendering {', '.join(running)}" if running else ""
 
 
 def _raise_interrupt(signum, frame):
