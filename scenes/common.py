@@ -34,7 +34,7 @@ from manim import (
 
 from sigsat import lessons, params as sigsat_params
 from sigsat.lecture import find_scene
-from sigsat.narration import voice_cache_dir
+from sigsat.narration import spoken, voice_cache_dir
 from sigsat.params import Params
 from sigsat.theme import Palette, palette
 
@@ -135,7 +135,7 @@ def beat(method: Callable[[Scene], None]) -> Callable[[Scene], None]:
         began = self.time
         if getattr(self, "speech_service", None) is not None:
             # The line's audio ends with its pause; the voiceover waits for it.
-            with self.voiceover(text=line, recording=f"{stage.scene_id}/{name}"):
+            with self.voiceover(text=spoken(line), recording=f"{stage.scene_id}/{name}"):
                 _show_caption(stage, line)
                 method(self)
         else:
@@ -144,8 +144,8 @@ def beat(method: Callable[[Scene], None]) -> Callable[[Scene], None]:
             remaining = lessons.hold_seconds(stage.params, line) - (self.time - began)
             if remaining > 0:
                 self.wait(remaining)
-        spoken = self.time - began
-        self.add_subcaption(line, duration=spoken, offset=-spoken)
+        lasted = self.time - began
+        self.add_subcaption(line, duration=lasted, offset=-lasted)
 
     return run
 

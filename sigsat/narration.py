@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 __all__ = ["fill", "reading_seconds", "recording_path", "script", "missing_recordings",
-           "voice_cache_dir", "espeak_version"]
+           "voice_cache_dir", "espeak_version", "spoken"]
 
 _FIELD = re.compile(r"{(\w+)}")
 
@@ -94,3 +94,40 @@ def espeak_version() -> str:
     except (OSError, subprocess.CalledProcessError):
         return "espeak-ng missing"
     return done.stdout.split("Data at")[0].strip()
+
+
+_SUPERSCRIPT_DIGITS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+_SPOKEN = [
+    (re.compile(r"(\d(?:\.\d+)?)×10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)"),
+     lambda m: f"{m[1]} times ten to the {_power(m[2].translate(_SUPERSCRIPT_DIGITS))}"),
+    (re.compile(r"([\w.]+)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)"),
+     lambda m: f"{m[1]} to the power {m[2].translate(_SUPERSCRIPT_DIGITS)}"),
+    (re.compile(r"\|z\|"), lambda m: "the size of z"),
+    (re.compile(r"σ[′']"), lambda m: "sigma prime"),
+    (re.compile(r"σ"), lambda m: "sigma"),
+    (re.compile(r"\s*≤\s*"), lambda m: " at most "),
+    (re.compile(r"\s*≥\s*"), lambda m: " at least "),
+    (re.compile(r"\s*<\s*"), lambda m: " below "),
+    (re.compile(r"\s*>\s*"), lambda m: " above "),
+    (re.compile(r"(\d)×"), lambda m: f"{m[1]} times"),
+    (re.compile(r"×\s*(\d)"), lambda m: f"times {m[1]}"),
+    (re.compile(r"\s*×\s*"), lambda m: " times "),
+    (re.compile(r"(\d)\s*=\s*"), lambda m: f"{m[1]} equals "),
+]
+
+
+def _power(exponent: str) -> str:
+    return f"minus {exponent[1:]}" if exponent.startswith("-") else exponent
+
+
+def spoken(line: str) -> str:
+    """A narration line as a voice should read it: the written line keeps its symbols.
+
+    Examples
+    --------
+    >>> spoken("Layer 1 gets 4.5×10⁻⁷ of it, 0.2⁵ in all; |z| ≤ 3, 1.5× faster")
+    'Layer 1 gets 4.5 times ten to the minus 7 of it, 0.2 to the power 5 in all; the size of z at most 3, 1.5 times faster'
+    """
+    for pattern, replacement in _SPOKEN:
+        line = pattern.sub(replacement, line)
+    return line
