@@ -27,15 +27,19 @@ class GradientReport:
     """What one forward and backward pass measured.
 
     ``grad_norms[k]`` is the Frobenius norm of dLoss/dW for hidden layer k + 1 (layer 1 is next to
-    the input); ``dead_fraction[k]`` is the share of layer k + 1's units whose pre-activation is
+    the input); ``dead_units[k]`` marks, and ``dead_fraction[k]`` is the share of, of layer k + 1's units whose pre-activation is
     <= 0 for every example of the batch, so that it passes no gradient at all (ReLU only; 0 for
     smooth activations).
     """
 
     activation: str
     grad_norms: np.ndarray
-    dead_fraction: np.ndarray
+    dead_units: tuple[np.ndarray, ...]  # per hidden layer, a boolean mask of its dead units
     loss: float
+
+    @property
+    def dead_fraction(self) -> np.ndarray:
+        return np.array([float(mask.mean()) for mask in self.dead_units])
 
     @property
     def first_to_last_ratio(self) -> float:
@@ -121,7 +125,7 @@ def measure_gradients(
     loss, grad_w, _, pre = net.loss_and_gradients(x, y)
     norms = np.array([np.linalg.norm(g) for g in grad_w[:-1]])
     if activation == "relu":
-        dead = np.array([float(np.mean(np.all(z <= 0, axis=0))) for z in pre])
+        dead = tuple(np.all(z <= 0, axis=0) for z in pre)
     else:  # a smooth activation has no flat region: no unit is dead
-        dead = np.zeros(depth)
+        dead = tuple(np.zeros(width, dtype=bool) for _ in pre)
     return GradientReport(activation, norms, dead, loss)

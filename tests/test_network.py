@@ -60,8 +60,9 @@ def test_dead_fraction_counts_units_that_never_fire():
     data = np.random.default_rng([1, 1])
     x, y = data.normal(size=(32, 16)), data.normal(size=(32, 1))
     pre = net.loss_and_gradients(x, y)[3]
-    expected = [np.mean([not np.any(z[:, j] > 0) for j in range(16)]) for z in pre]
-    assert_allclose(report.dead_fraction, expected)
+    masks = [np.array([not np.any(z[:, j] > 0) for j in range(16)]) for z in pre]
+    assert all(np.array_equal(a, b) for a, b in zip(report.dead_units, masks))
+    assert_allclose(report.dead_fraction, [m.mean() for m in masks])
     assert np.all(measure_gradients("sigmoid", 4, 16, 1).dead_fraction == 0)
 
 

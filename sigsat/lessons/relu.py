@@ -65,7 +65,7 @@ class Relu:
     width: int
     batch: int
     dead_fraction: np.ndarray       # measured share of dead units, per hidden layer (1 = next to input)
-    deepest_dead: int               # dead units in the last hidden layer
+    dead_units: np.ndarray          # boolean mask of the last hidden layer's dead units, as measured
     shown: dict[str, str]           # every value above as the narration and the screen show it
     lines: dict[str, str]
 
@@ -75,9 +75,9 @@ class Relu:
         return self.preactivations - self.shift
 
     @property
-    def dead_units(self) -> np.ndarray:
-        """Boolean mask of the last hidden layer's dead units, ``deepest_dead`` of them, first first."""
-        return np.arange(self.width) < self.deepest_dead
+    def deepest_dead(self) -> int:
+        """Dead units in the last hidden layer."""
+        return int(self.dead_units.sum())
 
 
 def unit_preactivations(seed: int, count: int = PREACTIVATIONS) -> np.ndarray:
@@ -109,7 +109,7 @@ def build(params: Params) -> Relu:
     """
     n = params.network
     report = measure_gradients("relu", n.depth, n.width, n.seed, n.init, n.batch)
-    deepest_dead = int(round(float(report.dead_fraction[-1]) * n.width))
+    deepest_dead = int(report.dead_units[-1].sum())
 
     z = unit_preactivations(n.seed)
     shift = _SHIFT_STEP * math.ceil((float(z.max()) + _SHIFT_MARGIN) / _SHIFT_STEP)
@@ -156,7 +156,7 @@ def build(params: Params) -> Relu:
         width=n.width,
         batch=n.batch,
         dead_fraction=report.dead_fraction,
-        deepest_dead=deepest_dead,
+        dead_units=report.dead_units[-1],
         shown=values,
         lines=fill(LINES, values),
     )
