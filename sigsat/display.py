@@ -18,24 +18,26 @@ __all__ = ["fmt", "fmt_percent", "fmt_tex", "SMALL_SIG", "OUTPUT_SIG"]
 SMALL_SIG = 2
 #: Significant figures of sigmoid outputs (0.9933).
 OUTPUT_SIG = 4
-#: Below this magnitude a plain decimal gets too long to read: switch to powers of ten.
+#: Outside [_PLAIN_FLOOR, _PLAIN_CEILING) a plain decimal gets too long to read: powers of ten.
 _PLAIN_FLOOR = 1e-6
+_PLAIN_CEILING = 1e6
 
 
 def fmt(x: float, sig: int = SMALL_SIG) -> str:
     """``x`` to ``sig`` significant figures, as a plain decimal without trailing zeros.
 
-    Magnitudes below 1e-6 are written as ``m×10^e`` with a Unicode superscript exponent.
+    Magnitudes below 1e-6 or from 1e6 up are written as ``m×10^e`` with a Unicode superscript
+    exponent.
 
     Examples
     --------
     >>> fmt(0.006648), fmt(0.2 ** 5), fmt(0.1 * 0.2 ** 5), fmt(0.25), fmt(0.993307, 4)
     ('0.0066', '0.00032', '0.000032', '0.25', '0.9933')
-    >>> fmt(1.0), fmt(0.0), fmt(-0.5), fmt(3.0517578125e-08)
-    ('1', '0', '-0.5', '3.1×10⁻⁸')
+    >>> fmt(1.0), fmt(0.0), fmt(-0.5), fmt(3.0517578125e-08), fmt(518000.0), fmt(2.29e46)
+    ('1', '0', '-0.5', '3.1×10⁻⁸', '520000', '2.3×10⁴⁶')
     """
     x = float(x)
-    if x != 0 and abs(x) < _PLAIN_FLOOR:
+    if _as_power(x):
         mantissa, exponent = _split(x, sig)
         sup = str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
         return f"{mantissa}×10{sup}"
@@ -47,11 +49,11 @@ def fmt_tex(x: float, sig: int = SMALL_SIG) -> str:
 
     Examples
     --------
-    >>> fmt_tex(0.00032), fmt_tex(3.0517578125e-08)
-    ('0.00032', '3.1 \\times 10^{-8}')
+    >>> fmt_tex(0.00032), fmt_tex(3.0517578125e-08), fmt_tex(2.29e46)
+    ('0.00032', '3.1 \\times 10^{-8}', '2.3 \\times 10^{46}')
     """
     x = float(x)
-    if x != 0 and abs(x) < _PLAIN_FLOOR:
+    if _as_power(x):
         mantissa, exponent = _split(x, sig)
         return rf"{mantissa} \times 10^{{{exponent}}}"
     return fmt(x, sig)
@@ -66,6 +68,10 @@ def fmt_percent(fraction: float, sig: int = SMALL_SIG) -> str:
     ('2.7%', '100%', '18%')
     """
     return f"{fmt(100.0 * float(fraction), sig)}%"
+
+
+def _as_power(x: float) -> bool:
+    return x != 0 and not _PLAIN_FLOOR <= abs(x) < _PLAIN_CEILING
 
 
 def _split(x: float, sig: int) -> tuple[str, int]:

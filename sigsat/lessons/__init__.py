@@ -11,7 +11,7 @@ import math
 from ..narration import reading_seconds
 from ..params import Params
 
-__all__ = ["hold_seconds", "z_extent"]
+__all__ = ["hold_seconds", "z_extent", "label_step"]
 
 
 def hold_seconds(params: Params, line: str) -> float:
@@ -28,3 +28,17 @@ def z_extent(*zs: float, minimum: float = 6.0) -> float:
     (6.0, 9.0)
     """
     return float(max(minimum, math.ceil(max(abs(z) for z in zs) + 1.0)))
+
+
+def label_step(decades: int, most: int) -> int:
+    """Decades between labelled grid lines so that ``decades`` of scale get at most ``most`` + 1.
+
+    Examples
+    --------
+    >>> label_step(4, 4), label_step(5, 4), label_step(24, 4), label_step(60, most=7)
+    (1, 2, 10, 10)
+    """
+    for step in (1, 2, 5, 10, 20, 50, 100, 200, 500):
+        if decades / step <= most:
+            return step
+    return math.ceil(decades / most)
