@@ -1,0 +1,185 @@
+"""Scene 5, real networks measured: per-layer gradient norms of a sigmoid and a ReLU network."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..display import fmt, fmt_tex
+from ..narration import fill
+from ..network import GradientReport, measure_gradients
+from ..params import Params
+from . import label_step
+
+__all__ = ["LINES", "Measured", "Series", "build", "log_axis"]
+
+#: At most this many gaps between labelled decades on the y axis.
+MAX_Y_LABELS = 6
+#: Up to this many decades the y axis has a tick at every decade, beyond it only at labels.
+MAX_TICK_DECADES = 20
+#: At most this many gaps between numbered layers on the x axis.
+MAX_X_LABELS = 10
+#: Gradient norms above this are called out as a sign of badly scaled weights.
+HUGE_NORM = 1e6
+#: Above this magnitude :func:`sigsat.display.fmt` writes every digit: switch to powers of ten.
+
+#: How each ``init`` setting is said, and what each network then uses.
+_INITS = {
+    "auto": ("sigmoid with Xavier and ReLU with He initialisation", "Xavier", "He"),
+    "xavier": ("both with Xavier initialisation", "Xavier", "Xavier"),
+    "he": ("both with He initialisation", "He", "He"),
+    "normal": ("both with standard normal weights", "N(0, 1)", "N(0, 1)"),
+}
+
+LINES = {
+    "describe_the_experiment": (
+        "Now measure it: two networks of {depth} hidden layers, {width} units wide, one seed, "
+        "one batch of {batch}: {init_phrase}."
+    ),
+    "plot_sigmoid_gradients": (
+        "Sigmoid first. Going back from layer {depth} to layer 1, its gradient norm "
+        "{sig_change}."
+    ),
+    "plot_relu_gradients": (
+        "Now ReLU, same seed and batch: from layer {depth} back to layer 1 its gradient norm "
+        "{relu_change}{relu_note}."
+    ),
+    "compare_first_and_last": (
+        "Layer 1 gets {sig_ratio} of layer {depth}'s gradient with sigmoid and {relu_ratio} "
+        "with ReLU: {verdict}."
+    ),
+}
+
+
+def log_axis(smallest: float, largest: float, most: int = MAX_Y_LABELS) -> tuple[int, int, int]:
+    """(low, high, step): decades 10**low to 10**high that hold both values, labelled every step.
+
+    ``low`` and ``high`` are multiples of ``step`` so that both ends carry a label.
+
+    Examples
+    --------
+    >>> log_axis(4.9e-7, 17.7), log_axis(0.094, 2.8e46), log_axis(0.2, 0.3)
+    ((-8, 2, 2), (-10, 50, 10), (-1, 0, 1))
+    """
+    low = math.floor(math.log10(smallest))
+    high = max(math.ceil(math.log10(largest)), low + 1)
+    step = label_step(high - low, most)
+    # Widening the ends to multiples of the step may need a larger step; each round's step is
+    # strictly larger than the last, so this ends.
+    while (span := step * math.ceil(high / step) - step * math.floor(low / step)) / step > most:
+        step = label_step(span, most)
+    return step * math.floor(low / step), step * math.ceil(high / step), step
+
+
+@dataclass(frozen=True)
+class Series:
+    """One network's measurement as the plot shows it."""
+
+    activation: str
+    name: str  # "sigmoid", "ReLU"
+    legend: str  # "sigmoid (Xavier init)"
+    norms: tuple[float, ...]  # norms[i]: layer i + 1
+    log_norms: tuple[float | None, ...]  # log10 of norms, the plot's y; None for a zero norm
+    ratio: float  # first layer's norm / last layer's (0 if no gradient reaches the last layer)
+    ratio_label: str  # as narrated: "4.5×10⁻⁷"
+    ratio_tex: str  # as shown: "4.5 \times 10^{-7}"
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What scene 5 shows: both measurements, the log axis that holds them, the comparison."""
+
+    depth: int
+    setup: tuple[str, ...]  # the experiment, one short line each
+    sigmoid: Series
+    relu: Series
+    x_step: int  # numbered layers on the x axis
+    y_low: int  # the y axis runs from 10**y_low ...
+    y_high: int  # ... to 10**y_high
+    y_labels: tuple[int, ...]  # exponents k of the labels 10^k
+    y_tick_step: int  # decades between ticks
+    ratio_heading: str  # "layer 1 ÷ layer 10"
+    lines: dict[str, str]
+
+
+def _change(series: Series) -> str:
+    """How the norm changes from the last layer back to the first: "falls from 1.1 to 0.2"."""
+    first, last = series.norms[0], series.norms[-1]
+    if fmt(first) == fmt(last):
+        return f"stays at {fmt(last)}"
+    verb = "falls" if first < last else "grows"
+    return f"{verb} from {fmt(last)} to {fmt(first)}"
+
+
+def _series(report: GradientReport, init: str) -> Series:
+    first, last = float(report.grad_norms[0]), float(report.grad_norms[-1])
+    # A zero last norm means dead ReLU units stopped the whole backward pass: nothing gets through.
+    ratio = first / last if last > 0 else 0.0
+    name = "sigmoid" if report.activation == "sigmoid" else "ReLU"
+    return Series(
+        activation=report.activation,
+        name=name,
+        legend=f"{name} ({init} init)",
+        norms=tuple(float(n) for n in report.grad_norms),
+        log_norms=tuple(math.log10(n) if n > 0 else None for n in report.grad_norms),
+        ratio=ratio,
+        ratio_label=fmt(ratio),
+        ratio_tex=fmt_tex(ratio),
+    )
+
+
+def _verdict(sigmoid: float, relu: float) -> str:
+    if relu == 0:
+        return "here dead ReLU units block the gradient completely"
+    if sigmoid == 0:
+        return "only ReLU passes any of it back"
+    if sigmoid < relu:
+        return f"{fmt(relu / sigmoid)} times as much reaches the first layer with ReLU"
+    return "in this network ReLU does not pass more of it back"
+
+
+def build(params: Params) -> Measured:
+    """Scene 5 under ``params``: both networks measured once.
+
+    Examples
+    --------
+    >>> m = build(Params())
+    >>> m.sigmoid.ratio_label, m.relu.ratio_label, (m.y_low, m.y_high)
+    ('4.5×10⁻⁷', '0.23', (-8, 2))
+    >>> print(m.lines["compare_first_and_last"])
+    Layer 1 gets 4.5×10⁻⁷ of layer 10's gradient with sigmoid and 0.23 with ReLU:
+    520000 times as much reaches the first layer with ReLU.
+    """
+    n = params.network
+    phrase, sigmoid_init, relu_init = _INITS[n.init]
+    reports = [measure_gradients(a, n.depth, n.width, n.seed, n.init, n.batch)
+               for a in ("sigmoid", "relu")]
+    sigmoid, relu = (_series(r, i) for r, i in zip(reports, (sigmoid_init, relu_init)))
+    shown = [v for v in sigmoid.norms + relu.norms if v > 0]  # a log axis holds no zeros
+    low, high, step = log_axis(min(shown), max(shown))
+    huge = max(relu.norms) > HUGE_NORM
+    values = {
+        "depth": str(n.depth),
+        "width": str(n.width),
+        "batch": str(n.batch),
+        "init_phrase": phrase,
+        "sig_change": _change(sigmoid),
+        "relu_change": _change(relu),
+        "relu_note": ": huge norms, from badly scaled weights" if huge else "",
+        "sig_ratio": sigmoid.ratio_label,
+        "relu_ratio": relu.ratio_label,
+        "verdict": _verdict(sigmoid.ratio, relu.ratio),
+    }
+    return Measured(
+        depth=n.depth,
+        setup=(f"{n.depth} hidden layers", f"{n.width} units each", f"batch {n.batch}, seed {n.seed}"),
+        sigmoid=sigmoid,
+        relu=relu,
+        x_step=label_step(n.depth, MAX_X_LABELS),
+        y_low=low,
+        y_high=high,
+        y_labels=tuple(range(low, high + 1, step)),
+        y_tick_step=1 if high - low <= MAX_TICK_DECADES else step,
+        ratio_heading=f"layer 1 ÷ layer {n.depth}",
+        lines=fill(LINES, values),
+    )
