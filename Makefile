@@ -12,27 +12,37 @@ STAMP := $(VENV)/.installed
 # offline voice and sox, which manim-voiceover looks for on every import.
 APT_PACKAGES := build-essential pkg-config libpango1.0-dev libcairo2-dev fonts-dejavu-core \
 	texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm espeak-ng sox
+# The tests also open the gallery and the HTML deck in a real browser.
+TEST_APT_PACKAGES := chromium
+# reveal.js for the offline HTML deck, from the npm registry at set-up, never at view time.
+REVEAL := $(VENV)/share/sigsat/reveal.js-6.0.1
 
-.PHONY: render test test-fast system-deps venv clean
+.PHONY: render test test-fast system-deps test-system-deps venv clean
 
 render: venv
 	$(VENV)/bin/sigsat render $(ARGS)
 
-test: venv
+test: venv test-system-deps
 	$(PY) -m pytest $(ARGS)
 
 test-fast: venv
 	$(PY) -m pytest -m "not slow" $(ARGS)
 
-venv: system-deps $(STAMP)
+venv: system-deps $(STAMP) $(REVEAL)/VERSION
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $@
 
+$(REVEAL)/VERSION: | $(STAMP)
+	$(PY) -m sigsat.slides install-reveal $(REVEAL)
+
 system-deps:
 	@bash .ci/system-deps.sh $(PYTHON) $(APT_PACKAGES)
+
+test-system-deps:
+	@bash .ci/system-deps.sh $(PYTHON) $(TEST_APT_PACKAGES)
 
 clean:
 	rm -rf $(VENV) media .pytest_cache .hypothesis

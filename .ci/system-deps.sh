@@ -10,6 +10,8 @@ if ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then wanted+=(python3-ve
 if ! "$python" -c 'import os, sysconfig, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null; then
     wanted+=(python3-dev)
 fi
+# npm fetches reveal.js at set-up; some machines have it from another source than Debian's package.
+command -v npm >/dev/null || wanted+=(npm)
 
 if command -v dpkg-query >/dev/null && command -v apt-get >/dev/null; then
     missing=()
@@ -32,10 +34,12 @@ command -v pkg-config >/dev/null && pkg-config --exists pangocairo cairo || prob
 command -v latex >/dev/null || problems+=("a LaTeX distribution with the standalone, preview and amsmath packages")
 command -v dvisvgm >/dev/null || problems+=("dvisvgm")
 command -v cc >/dev/null || problems+=("a C compiler")
+command -v espeak-ng >/dev/null || problems+=("espeak-ng (the offline voice; or render with --narration none)")
+command -v npm >/dev/null || problems+=("npm (fetches reveal.js for the HTML deck at set-up)")
 if [ ${#problems[@]} -gt 0 ]; then
     echo "sigsat needs these, and apt-get is not available to install them:" >&2
     printf '  - %s\n' "${problems[@]}" >&2
-    echo "macOS (Homebrew): brew install pango cairo pkg-config dvisvgm && brew install --cask basictex" >&2
-    echo "Fedora: dnf install pango-devel cairo-devel pkgconf texlive-scheme-basic texlive-standalone texlive-preview dvisvgm gcc python3-devel" >&2
+    echo "macOS (Homebrew): brew install pango cairo pkg-config dvisvgm espeak-ng sox node && brew install --cask basictex" >&2
+    echo "Fedora: dnf install pango-devel cairo-devel pkgconf texlive-scheme-basic texlive-standalone texlive-preview dvisvgm gcc python3-devel espeak-ng sox npm" >&2
     exit 1
 fi

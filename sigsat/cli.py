@@ -20,7 +20,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message}\n")
 
 
-def _render_options(p: argparse.ArgumentParser) -> None:
+def _render_options(p: argparse.ArgumentParser, formats: bool = True) -> None:
     from .pipeline import FORMATS, QUALITIES
 
     p.add_argument("scenes", nargs="*", metavar="SCENE", help="scene ids or class names (default: all)")
@@ -32,8 +32,9 @@ def _render_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=Path("renders"),
                    help="output root; files go to OUT/QUALITY/THEME (default: renders)")
     p.add_argument("--force", action="store_true", help="render even if nothing changed")
-    p.add_argument("--format", dest="formats", action="append", choices=list(FORMATS), default=[],
-                   help="also write this format per scene")
+    if formats:
+        p.add_argument("--format", dest="formats", action="append", choices=list(FORMATS), default=[],
+                       help="also write this format per scene")
     p.add_argument("--transparent", action="store_true",
                    help="also write a clip with an alpha channel (.mov, qtrle) per scene")
     p.add_argument("--narration", choices=["none", "espeak", "recorded"],
@@ -57,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     _render_options(render)
     board = sub.add_parser("storyboard", help="one PNG per scene: the last frame of every beat")
     _render_options(board)
+    deck = sub.add_parser("slides", help="slide decks, one slide per beat (renders first if needed)")
+    _render_options(deck, formats=False)
+    deck.add_argument("--format", dest="deck_formats", action="append", choices=["html", "pptx", "pdf"],
+                      default=[], help="deck format (default: all three)")
     sub.add_parser("list", help="scenes in lesson order with their beats and parameters")
     show = sub.add_parser("params", help="print the effective parameters as TOML")
     show.add_argument("--params", metavar="FILE")
@@ -112,8 +117,8 @@ def _run_render(args):
     for name in args.scenes:
         lecture.find_scene(name)
     options = Options(quality=args.quality, theme=args.theme, out=args.out, jobs=args.jobs,
-                      force=args.force, formats=tuple(args.formats), transparent=args.transparent,
-                      narration=args.narration)
+                      force=args.force, formats=tuple(getattr(args, "formats", ())),
+                      transparent=args.transparent, narration=args.narration)
     try:
         return render(args.scenes, _params(args), options, progress=_progress())
     except BusyError as exc:
@@ -175,6 +180,25 @@ def cmd_narration(args) -> int:
     return 0
 
 
+def cmd_slides(args) -> int:
+    from .gallery import write_gallery
+    from .pipeline import BusyError, locked
+    from .slides import DeckError, build_deck
+
+    report = _run_render(args)
+    ids = [lecture.find_scene(n).id for n in args.scenes] or None
+    try:
+        with locked(args.out):
+            decks = build_deck(report.out, ids, formats=tuple(args.deck_formats) or ("html", "pptx", "pdf"))
+            write_gallery(args.out)
+    except (DeckError, BusyError) as exc:
+        print(f"sigsat: {exc}", file=sys.stderr)
+        return 1
+    for path in decks.values():
+        print(path)
+    return 0
+
+
 def cmd_doctor(args) -> int:
     from .doctor import run_checks
 
@@ -182,7 +206,8 @@ def cmd_doctor(args) -> int:
 
 
 _COMMANDS = {"render": cmd_render, "storyboard": cmd_storyboard, "list": cmd_list,
-             "params": cmd_params, "doctor": cmd_doctor, "narration": cmd_narration}
+             "params": cmd_params, "doctor": cmd_doctor, "narration": cmd_narration,
+             "slides": cmd_slides}
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -9,9 +9,10 @@ import datetime
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Sequence
 
 __all__ = ["VideoInfo", "probe", "srt_to_vtt", "merge_subtitles", "concat_videos", "write_gif",
-           "last_frame"]
+           "last_frame", "clips_with_audio"]
 
 
 @dataclass(frozen=True)
@@ -203,3 +204,65 @@ def _has_audio(path: Path) -> bool:
 
     with av.open(str(path)) as c:
         return bool(c.streams.audio)
+
+
+def _video_seconds(clip: Path) -> Fraction:
+    """Exact length of a clip's video stream, from its packets' timestamps."""
+    import av
+
+    with av.open(str(clip)) as container:
+        video = container.streams.video[0]
+        end = max((p.pts + (p.duration or 0) for p in container.demux(video) if p.pts is not None),
+                  default=0)
+        return Fraction(end - (video.start_time or 0)) * video.time_base
+
+
+def clips_with_audio(scene_video: Path, clips: Sequence[Path], dests: Sequence[Path]) -> None:
+    """Write each of ``clips`` to ``dests`` with its slice of ``scene_video``'s sound.
+
+    ``clips`` are the scene's consecutive sections (beat clips), which together make the scene
+    video: clip ``k`` starts where clips ``0..k-1`` end. Video packets are copied unchanged; the
+    audio is cut at exact sample positions and encoded as AAC at the scene's rate and layout.
+    """
+    import av
+    import numpy as np
+
+    with av.open(str(scene_video)) as scene:
+        stream = scene.streams.audio[0]
+        rate, layout, fmt = stream.rate, stream.layout.name, None
+        chunks, first = [], None
+        for frame in scene.decode(stream):
+            fmt = fmt or frame.format.name
+            if first is None:
+                first = round(float(frame.pts * stream.time_base) * rate) if frame.pts is not None else 0
+            chunks.append(frame.to_ndarray())
+    if not chunks or fmt is None or not av.AudioFormat(fmt).is_planar:
+        raise ValueError(f"{scene_video}: no planar audio to cut (found {fmt or 'none'})")
+    sound = np.concatenate(chunks, axis=1)
+    if first > 0:   # the voice starts late: pad with silence so sample i is at i / rate
+        sound = np.concatenate([np.zeros((sound.shape[0], first), sound.dtype), sound], axis=1)
+    elif first < 0:
+        sound = sound[:, -first:]
+    start = Fraction(0)
+    for clip, dest in zip(clips, dests, strict=True):
+        length = _video_seconds(clip)
+        part = sound[:, round(start * rate):round((start + length) * rate)]
+        start += length
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with av.open(str(clip)) as source, av.open(str(dest), "w", format="mp4") as out:
+            video = source.streams.video[0]
+            out_video = out.add_stream_from_template(video)
+            out_audio = out.add_stream("aac", rate=rate, layout=layout)
+            for packet in source.demux(video):
+                if packet.dts is None:
+                    continue
+                packet.stream = out_video
+                out.mux(packet)
+            for i in range(0, part.shape[1], 1024):
+                frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(part[:, i:i + 1024]),
+                                                   format=fmt, layout=layout)
+                frame.sample_rate, frame.pts, frame.time_base = rate, i, Fraction(1, rate)
+                for packet in out_audio.encode(frame):
+                    out.mux(packet)
+            for packet in out_audio.encode(None):
+                out.mux(packet)

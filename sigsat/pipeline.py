@@ -42,7 +42,8 @@ QUALITIES = {"low": ("l", "480p15"), "medium": ("m", "720p30"), "high": ("h", "1
              "4k": ("k", "2160p60")}
 FORMATS = ("gif",)
 #: sigsat modules that never change a picture: editing them re-renders nothing.
-PIPELINE_ONLY = {"cli.py", "pipeline.py", "media.py", "storyboard.py", "doctor.py"}
+PIPELINE_ONLY = {"cli.py", "pipeline.py", "media.py", "storyboard.py", "doctor.py", "slides.py",
+                 "gallery.py"}
 MANIFEST = "manifest.json"
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -232,7 +233,7 @@ def render_job(job: Job) -> JobResult:
     files += [f"{job.stem}.srt", f"{job.stem}.vtt"]
     media.last_frame(video).save(staging / f"{job.stem}.png")
     files.append(f"{job.stem}.png")
-    files.append(_stage_sections(made / "sections", job, staging / job.stem))
+    files.append(_stage_sections(made / "sections", job, staging / job.stem, video))
     if "gif" in job.formats:
         media.write_gif(video, staging / f"{job.stem}.gif")
         files.append(f"{job.stem}.gif")
@@ -245,17 +246,26 @@ def render_job(job: Job) -> JobResult:
                      time.perf_counter() - started, peak, media.probe(video).duration)
 
 
-def _stage_sections(sections: Path, job: Job, target: Path) -> str:
-    """One clip per beat, named ``NN_beat.mp4``, and ``sections.json`` listing them."""
+def _stage_sections(sections: Path, job: Job, target: Path, video: Path) -> str:
+    """One clip per beat, named ``NN_beat.mp4``, and ``sections.json`` listing them.
+
+    manim's section clips are silent; when the scene is narrated, each clip gets its stretch of
+    the scene's soundtrack back, so a slide or a gallery link plays its beat with the voice.
+    """
     target.mkdir()
     entries = json.loads((sections / f"{job.cls}.json").read_text())
     listed = []
     for i, entry in enumerate(entries):
         if not entry.get("video"):
             continue
-        name = f"{i + 1:02d}_{entry['name']}.mp4"
-        shutil.move(sections / entry["video"], target / name)
-        listed.append(dict(entry, video=name))
+        listed.append(dict(entry, video=f"{i + 1:02d}_{entry['name']}.mp4"))
+    sources = [sections / e["video"] for e in entries if e.get("video")]
+    dests = [target / e["video"] for e in listed]
+    if media.probe(video).has_audio:
+        media.clips_with_audio(video, sources, dests)
+    else:
+        for source, dest in zip(sources, dests):
+            shutil.move(source, dest)
     (target / "sections.json").write_text(json.dumps(listed, indent=2))
     return target.name
 
@@ -306,7 +316,8 @@ def plan(specs: list[lecture.SceneSpec], params: Params, options: Options) -> Pl
 
 
 @contextlib.contextmanager
-def _lock(root: Path):
+def locked(root: Path):
+    """Hold the output root's lock (one sigsat writing there at a time) or raise BusyError."""
     root.mkdir(parents=True, exist_ok=True)
     handle = open(root / ".sigsat.lock", "a+")
     try:
@@ -419,7 +430,7 @@ def render(
     except OSError as exc:
         raise RenderError(f"cannot write to output folder {out}: {exc.strerror or exc}") from None
     say = progress or (lambda _msg: None)
-    with _lock(options.out):
+    with locked(options.out):
         shutil.rmtree(out / ".staging", ignore_errors=True)
         the_plan = plan(specs, params, options)
         manifest = _read_manifest(out)
@@ -460,6 +471,9 @@ def render(
             assembled = False
             if the_plan.lecture:
                 assembled = _assemble_lecture(out, manifest)
+            from .gallery import write_gallery  # gallery reads the pipeline's names
+
+            write_gallery(options.out)
         except BaseException:
             for f in futures:
                 f.cancel()
