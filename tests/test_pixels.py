@@ -15,8 +15,6 @@ from sigsat.lecture import find_scene
 
 __module_test__ = "scenes"
 
-PIXEL_SCENES = ["saturation"]
-
 
 @pytest.fixture(params=["dark", "light"])
 def theme(request, tmp_path, monkeypatch):
@@ -34,3 +32,18 @@ def _play(scene, scene_id: str) -> None:
 @frames_comparison(last_frame=True)
 def test_saturation_last_frame(scene, theme):
     _play(scene, "saturation")
+
+
+@frames_comparison(last_frame=True)
+def test_chain_last_frame(scene, theme):
+    _play(scene, "chain")
+
+
+@frames_comparison(last_frame=True)
+def test_relu_last_frame(scene, theme):
+    _play(scene, "relu")
+
+
+@frames_comparison(last_frame=True)
+def test_takeaways_last_frame(scene, theme):
+    _play(scene, "takeaways")
