@@ -8,8 +8,6 @@ peak, 0.006648 / 0.25 = 2.66 %, reads 2.7 % as in the lesson.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 __all__ = ["fmt", "fmt_percent", "fmt_tex", "SMALL_SIG", "OUTPUT_SIG"]
@@ -75,10 +73,8 @@ def _as_power(x: float) -> bool:
 
 
 def _split(x: float, sig: int) -> tuple[str, int]:
-    exponent = math.floor(math.log10(abs(x)))
-    mantissa = round(x / 10.0**exponent, sig - 1)
-    if abs(mantissa) >= 10:  # 9.96 rounds up to 10.0
-        mantissa /= 10
-        exponent += 1
-    text = np.format_float_positional(mantissa, precision=sig - 1, unique=False, trim="-")
-    return text, exponent
+    """Mantissa text and exponent of ``x`` to ``sig`` figures (subnormals included)."""
+    mantissa, exponent = f"{x:.{sig - 1}e}".split("e")  # 9.96 rounds up to 1.0e+01 here
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return mantissa, int(exponent)
