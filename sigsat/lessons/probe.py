@@ -1,0 +1,207 @@
+"""Scene 3, practice problem 1: the sigmoid's slope at the probe, step by step, against the peak."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..activations import SIGMOID_PEAK_SLOPE
+from ..display import OUTPUT_SIG, fmt, fmt_tex
+from ..narration import fill
+from ..params import Params
+from ..problems import slope_at_probe
+from . import z_extent
+
+__all__ = ["LINES", "Probe", "build", "factor_sig", "exp_sig", "zoom_for", "verdict"]
+
+LINES = {
+    "pose_the_problem": (
+        "Practice problem 1: how steep is the sigmoid at z = {z}, "
+        "and how does that compare with its largest slope, {peak}?"
+    ),
+    "compute_the_output": (
+        "First the output. e to the power {neg_z} is {exp_neg_z}, "
+        "so sigma of {z} is 1 over 1 plus {exp_neg_z}, which is {output}."
+    ),
+    "compute_the_slope": (
+        "Then the slope, sigma times one minus sigma: {output} times {one_minus_output} "
+        "gives {slope}."
+    ),
+    "compare_to_the_peak": (
+        "Set against the peak of {peak}, that is a share of {share}: "
+        "{percent} of the largest slope a sigmoid can have."
+    ),
+    "draw_the_conclusion": "At z = {z} the gradient is {percent} of the maximum. {verdict_line}",
+}
+
+#: Significant figures of the small factors in the worked steps (e^{-z} below 1, and whichever of
+#: sigma and 1 - sigma is below 1/2). One more than the slope's 2, so that the steps on screen
+#: multiply out to the displayed slope: 0.9933 x 0.00669 = 0.006645 reads 0.0066, as the slope
+#: does (the lesson's 0.9933 x 0.0067 = 0.006655 would read 0.0067).
+FACTOR_SIG = 3
+#: The zoomed inset magnifies the slope's bar until it fills at least this share of the bar length.
+ZOOM_TARGET = 0.1
+#: (upper bound of the slope's share of the peak, short verdict on screen, the lecturer's sentence).
+VERDICTS = (
+    (0.1, "Learning is extremely slow here",
+     "Learning is extremely slow in this saturated region."),
+    (0.5, "Learning is slowed down here",
+     "Learning is already noticeably slower here than at the centre."),
+    (math.inf, "Learning is fast here",
+     "This is close to the centre, where the sigmoid learns fastest."),
+)
+
+
+def factor_sig(x: float) -> int:
+    """Significant figures of a factor in [0, 1] in the worked steps: 4 from 1/2 up, else 3.
+
+    Examples
+    --------
+    >>> [fmt(x, factor_sig(x)) for x in (0.9933071, 0.0066929, 0.9994471)]
+    ['0.9933', '0.00669', '0.9994']
+    """
+    return OUTPUT_SIG if x >= 0.5 else FACTOR_SIG
+
+
+def exp_sig(x: float) -> int:
+    """Significant figures of e^{-z} in the worked steps: 3 below 1 (sigma near 1, shown to 4
+    decimals), and 4 from 1 up (sigma small, shown to 3 figures; every integer digit of
+    e^{8} = 2981 shows), so that 1 / (1 + e^{-z}) from the shown value mostly gives the shown sigma.
+
+    Examples
+    --------
+    >>> [fmt(x, exp_sig(x)) for x in np.exp([-5.0, 7.5, 6.0, 0.5])]
+    ['0.00674', '1808', '403.4', '1.649']
+    """
+    return FACTOR_SIG if x < 1 else FACTOR_SIG + 1
+
+
+def zoom_for(share: float) -> int:
+    """The power of ten that magnifies ``share`` to at least :data:`ZOOM_TARGET` (1: no zoom).
+
+    Examples
+    --------
+    >>> zoom_for(0.0266), zoom_for(0.00221), zoom_for(0.18), zoom_for(0.1)
+    (10, 100, 1, 1)
+    """
+    if not share > 0:
+        raise ValueError(f"share must be positive, got {share!r}")
+    zoom = 1
+    while share * zoom < ZOOM_TARGET:  # a loop, not a logarithm: exact at powers of ten
+        zoom *= 10
+    return zoom
+
+
+def verdict(share: float) -> tuple[str, str]:
+    """(short verdict, lecturer's sentence) for a slope at ``share`` of the peak.
+
+    Examples
+    --------
+    >>> verdict(0.0266)[0]
+    'Learning is extremely slow here'
+    """
+    for bound, short, sentence in VERDICTS:
+        if share < bound:
+            return short, sentence
+    raise ValueError(f"share must be a number, got {share!r}")  # unreachable for finite shares
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What scene 3 shows: the probe, the worked steps as TeX, and the bars' scale."""
+
+    title: str
+    z: float
+    z_extent: float          # the context plot's z axis runs over [-z_extent, z_extent]
+    z_step: float            # three ticks either side of 0
+    output: float            # sigma(z)
+    slope: float             # sigma'(z)
+    peak_slope: float        # sigma'(0) = 1/4
+    share: float             # slope / peak_slope, the slope bar's length as a share of the peak's
+    zoom: int                # magnification of the inset (1: the bar is long enough, no inset)
+    question: str            # TeX of the problem
+    output_steps: tuple[str, ...]   # TeX, revealed one at a time
+    slope_steps: tuple[str, ...]
+    ratio_steps: tuple[str, ...]    # the first two share a line
+    shown: dict[str, str]    # values as on screen and in the narration
+    verdict: str
+    saturated: bool          # the verdict is the lesson's: learning is extremely slow
+    lines: dict[str, str]
+
+
+def build(params: Params) -> Probe:
+    r"""Scene 3 under ``params``.
+
+    Examples
+    --------
+    >>> p = build(Params())
+    >>> print(*p.output_steps)
+    \sigma(5) = \frac{1}{1 + e^{-5}} = \frac{1}{1 + 0.00674} = 0.9933
+    >>> print(*p.slope_steps[1:]), p.shown["percent"], p.zoom
+    = 0.9933 \times 0.00669 = 0.0066
+    (None, '2.7%', 10)
+    >>> p.verdict
+    'Learning is extremely slow here'
+    """
+    z = params.saturation.probe_z
+    solved = slope_at_probe(z)
+    extent = 3.0 * math.ceil(z_extent(z) / 3.0)  # a multiple of 3, so 3 ticks each side
+    share = solved.share_of_peak
+    zoom = zoom_for(share)
+    exp_neg_z, output, rest = float(np.exp(-z)), solved.output, 1.0 - solved.output
+    short, sentence = verdict(share)
+    shown = dict(solved.shown)
+    shown.update(
+        neg_z=fmt(-z + 0.0, 3),  # + 0.0: no "-0" at z = 0
+        exp_neg_z=fmt(exp_neg_z, exp_sig(exp_neg_z)),
+        output=fmt(output, factor_sig(output)),
+        one_minus_output=fmt(rest, factor_sig(rest)),
+        zoom=str(zoom),
+        inset_end=fmt(SIGMOID_PEAK_SLOPE / zoom),
+        verdict_line=sentence,
+    )
+    tex = dict(
+        neg_z=fmt_tex(-z + 0.0, 3),
+        exp_neg_z=fmt_tex(exp_neg_z, exp_sig(exp_neg_z)),
+        output=fmt_tex(output, factor_sig(output)),
+        one_minus_output=fmt_tex(rest, factor_sig(rest)),
+        slope=fmt_tex(solved.slope),
+        peak=fmt_tex(SIGMOID_PEAK_SLOPE),
+        share=fmt_tex(share),
+        percent=shown["percent"].replace("%", r"\%"),
+    )
+    at = f"({fmt_tex(z, 3)})"
+    return Probe(
+        title=f"Practice problem 1: the slope at z = {shown['z']}",
+        z=float(z),
+        z_extent=extent,
+        z_step=extent / 3,
+        output=output,
+        slope=solved.slope,
+        peak_slope=SIGMOID_PEAK_SLOPE,
+        share=share,
+        zoom=zoom,
+        question=rf"\sigma'{at} = \,?\qquad\text{{Compare with}}\ \max\sigma' = {tex['peak']}",
+        output_steps=(
+            rf"\sigma{at} = \frac{{1}}{{1 + e^{{{tex['neg_z']}}}}}",
+            rf"= \frac{{1}}{{1 + {tex['exp_neg_z']}}}",
+            rf"= {tex['output']}",
+        ),
+        slope_steps=(
+            rf"\sigma'{at} = \sigma{at}\,\bigl(1 - \sigma{at}\bigr)",
+            rf"= {tex['output']} \times {tex['one_minus_output']}",
+            rf"= {tex['slope']}",
+        ),
+        ratio_steps=(
+            rf"\frac{{\sigma'{at}}}{{\sigma'(0)}}",
+            rf"= \frac{{\sigma'{at}}}{{{tex['peak']}}}",
+            rf"= {tex['share']}",
+            rf"= {tex['percent']}",
+        ),
+        shown=shown,
+        verdict=short,
+        saturated=share < VERDICTS[0][0],
+        lines=fill(LINES, shown),
+    )

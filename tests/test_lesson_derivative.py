@@ -1,0 +1,77 @@
+"""Scene 2's lesson: the numbers it shows and says, against values computed independently."""
+
+from __future__ import annotations
+
+import pytest
+from scipy.special import expit
+
+from sigsat.display import fmt, fmt_percent
+from sigsat.lessons import derivative
+from tests.conftest import PARAM_SETS
+
+
+def oracle_slope(z: float) -> float:
+    s = float(expit(z))
+    return s * (1.0 - s)
+
+
+@pytest.fixture(params=list(PARAM_SETS))
+def lesson(request, use_params):
+    params = use_params(request.param)
+    return params, derivative.build(params)
+
+
+def test_the_lines_come_in_beat_order_and_are_filled():
+    assert list(derivative.LINES) == [
+        "draw_sigmoid_and_slope", "trace_slope_along_curve", "mark_the_peak",
+        "show_the_algebra", "mark_the_threshold_slope",
+    ]
+
+
+def test_peak_is_a_quarter_at_zero(lesson):
+    _, d = lesson
+    assert d.peak_z == 0.0
+    assert d.peak_output == pytest.approx(float(expit(0.0)), abs=0)
+    assert d.peak_slope == pytest.approx(oracle_slope(0.0), rel=1e-15)
+    assert "its peak is 0.25." in d.lines["mark_the_peak"]
+    assert "the slope is 0.5 times 0.5, which is 0.25." in d.lines["show_the_algebra"]
+
+
+def test_the_algebra_multiplies_out_step_by_step(lesson):
+    _, d = lesson
+    slope, formula, substituted, multiplied, result = d.algebra
+    assert (slope, formula) == (r"\sigma'(0)", r"= \sigma(0)\,\bigl(1 - \sigma(0)\bigr)")
+    assert substituted == r"= 0.5 \times (1 - 0.5)"
+    assert multiplied == r"= 0.5 \times 0.5"
+    assert result == f"= {fmt(0.5 * 0.5)}" == "= 0.25"
+
+
+def test_threshold_slope_and_share_match_an_independent_sigmoid(lesson):
+    params, d = lesson
+    t = params.saturation.threshold
+    slope = oracle_slope(t)
+    assert d.threshold_slope == pytest.approx(slope, rel=1e-12)
+    assert d.threshold_slope == pytest.approx(oracle_slope(-t), rel=1e-12)  # both signs
+    assert d.threshold_share == pytest.approx(slope / 0.25, rel=1e-12)
+    line = d.lines["mark_the_threshold_slope"]
+    assert f"z = {fmt(t, 3)} or {fmt(-t, 3)}" in line
+    assert f"fallen to {fmt(slope)}, {fmt_percent(slope / 0.25)} of the peak." in line
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("default", ("3", "0.045", "18%")),
+    ("alt1", ("2.5", "0.07", "28%")),
+    ("alt2", ("4", "0.018", "7.1%")),
+])
+def test_threshold_line_reads_as_computed_by_hand(name, expected, use_params):
+    d = derivative.build(use_params(name))
+    assert (d.shown["threshold"], d.shown["threshold_slope"], d.shown["threshold_percent"]) == expected
+
+
+def test_axes_hold_the_curves_and_the_threshold(lesson):
+    params, d = lesson
+    low, high, step = d.slope_range
+    assert low == 0 and high > d.peak_slope and step > 0
+    assert d.output_range[:2] == (0.0, 1.0)
+    assert d.z_extent >= params.saturation.threshold + 1
+    assert d.z_extent / d.z_step <= 6  # at most 13 numbered ticks along the shared z axis
