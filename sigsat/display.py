@@ -8,7 +8,7 @@ peak, 0.006648 / 0.25 = 2.66 %, reads 2.7 % as in the lesson.
 
 from __future__ import annotations
 
-import numpy as np
+from decimal import ROUND_HALF_UP, Decimal
 
 __all__ = ["fmt", "fmt_percent", "fmt_tex", "SMALL_SIG", "OUTPUT_SIG"]
 
@@ -39,7 +39,7 @@ def fmt(x: float, sig: int = SMALL_SIG) -> str:
         mantissa, exponent = _split(x, sig)
         sup = str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
         return f"{mantissa}×10{sup}"
-    return np.format_float_positional(x, precision=sig, unique=False, fractional=False, trim="-")
+    return _plain(_round(x, sig))
 
 
 def fmt_tex(x: float, sig: int = SMALL_SIG) -> str:
@@ -72,9 +72,24 @@ def _as_power(x: float) -> bool:
     return x != 0 and not _PLAIN_FLOOR <= abs(x) < _PLAIN_CEILING
 
 
+def _round(x: float, sig: int) -> Decimal:
+    """``x`` to ``sig`` significant figures, halves rounded up as people do (0.0625 -> 0.063),
+    from its shortest decimal form."""
+    d = Decimal(repr(x))
+    if d == 0:
+        return Decimal(0)
+    return d.quantize(Decimal(1).scaleb(d.adjusted() - sig + 1), rounding=ROUND_HALF_UP)
+
+
+def _plain(d: Decimal) -> str:
+    text = format(d, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def _split(x: float, sig: int) -> tuple[str, int]:
     """Mantissa text and exponent of ``x`` to ``sig`` figures (subnormals included)."""
-    mantissa, exponent = f"{x:.{sig - 1}e}".split("e")  # 9.96 rounds up to 1.0e+01 here
-    if "." in mantissa:
-        mantissa = mantissa.rstrip("0").rstrip(".")
-    return mantissa, int(exponent)
+    rounded = _round(x, sig)
+    exponent = rounded.adjusted()
+    return _plain(rounded.scaleb(-exponent)), exponent

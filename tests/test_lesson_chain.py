@@ -40,7 +40,7 @@ KNOWN = {
     "default": dict(total="0.00032", update="0.000032", update_tex="0.000032",
                     first_steps=("0.2 after one layer", "0.04 after two"), low=-4),
     "alt1": dict(total="0.000015", update="7.6×10⁻⁷", update_tex=r"7.6 \times 10^{-7}",
-                 first_steps=("0.25 after one layer", "0.062 after two"), low=-5),
+                 first_steps=("0.25 after one layer", "0.063 after two"), low=-5),
     "alt2": dict(total="0.28", update="0.56", update_tex="0.56",
                  first_steps=("0.9 after one layer", "0.81 after two"), low=-1),
 }

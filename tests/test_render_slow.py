@@ -246,3 +246,21 @@ def test_a_missing_recording_is_one_clear_line(tmp_path):
     assert len(lines) == 1
     assert f"recordings/{spec.id}/{spec.beats[1]}.wav" in lines[0] and "no recording" in lines[0]
     assert not (tmp_path / "r" / "low" / "dark" / "01_saturation.mp4").exists()
+
+
+def test_the_whole_lecture_renders_as_one_scene_with_a_section_per_beat(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "manim", "render", "-ql", "--save_sections", "--disable_caching",
+         "--progress_bar", "none", "--media_dir", str(tmp_path / "media"),
+         str(ROOT / "scenes" / "lecture.py"), "WholeLecture"],
+        cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "SIGSAT_PARAMS": ""})
+    assert done.returncode == 0, done.stderr[-3000:]
+    folder = tmp_path / "media" / "videos" / "lecture" / "480p15"
+    index = json.loads((folder / "sections" / "WholeLecture.json").read_text())
+    assert [s["name"] for s in index] == [f"{s.id}.{beat}" for s in lecture.SCENES for beat in s.beats]
+    cues = list(srt.parse((folder / "WholeLecture.srt").read_text()))
+    assert [c.content for c in cues] == [line for s in lecture.SCENES for line in lines_of(s)]
+    info = media.probe(folder / "WholeLecture.mp4")
+    assert info.has_audio
+    assert sum(float(s["duration"]) for s in index) == pytest.approx(info.duration, abs=len(index) / FPS)
+    assert cues[-1].end.total_seconds() <= info.duration + 1 / FPS
