@@ -126,8 +126,8 @@ class SigmoidSaturates(VoiceoverScene):
         numbers = []
         for tex, colour, func, places in (
             ("z =", look.INPUT, lambda v: v, 2),
-            (r"\sigma(z) =", look.ACTIVATION, sigmoid, 4),
-            (r"\sigma'(z) =", look.GRADIENT, sigmoid_prime, 4),
+            (r"\sigma(z) =", look.ACTIVATION, sigmoid, self.lesson.output_places),
+            (r"\sigma'(z) =", look.GRADIENT, sigmoid_prime, self.lesson.slope_places),
         ):
             label = MathTex(tex, font_size=LAYOUT.readout_size, color=colour)
             number = Readout(func(z.get_value()), places, LAYOUT.readout_size, look.TEXT)
@@ -159,7 +159,9 @@ class SigmoidSaturates(VoiceoverScene):
             push = Arrow(tip + LEFT * 0.9, tip, buff=0, color=look.TEXT, stroke_width=4,
                          max_tip_length_to_length_ratio=0.3)
             label = make_text(f"moves {fmt_percent(share)}", look, 22)
-            label.next_to(end_at, DOWN + RIGHT, buff=0.35)
+            # Below the ball, unless it sits on the bottom plateau, where the z numbers are.
+            below = sigmoid(z1) >= 0.5
+            label.next_to(end_at, (DOWN if below else UP) + RIGHT, buff=0.35)
             if label.get_right()[0] > axes.get_right()[0]:  # keep clear of the formula
                 label.align_to(axes, RIGHT)
             groups.add(VGroup(ball, push, label))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["fmt", "fmt_percent", "fmt_tex", "SMALL_SIG", "OUTPUT_SIG"]
+__all__ = ["fmt", "fmt_percent", "fmt_tex", "decimals_for", "SMALL_SIG", "OUTPUT_SIG"]
 
 #: Significant figures of slopes, gradients and updates (0.0066, 0.00032, 0.000032).
 SMALL_SIG = 2
@@ -55,6 +55,21 @@ def fmt_tex(x: float, sig: int = SMALL_SIG) -> str:
         mantissa, exponent = _split(x, sig)
         return rf"{mantissa} \times 10^{{{exponent}}}"
     return fmt(x, sig)
+
+
+def decimals_for(x: float, sig: int = SMALL_SIG, minimum: int = 1) -> int:
+    """Decimal places a fixed-point readout needs so that ``x`` shows ``sig`` significant figures
+    (at least ``minimum``), so that a live number ends on the value the narration says.
+
+    Examples
+    --------
+    >>> decimals_for(0.006648), decimals_for(0.000553), decimals_for(0.0177), decimals_for(0.9933, 4)
+    (4, 5, 3, 4)
+    """
+    x = abs(float(x))
+    if x == 0:
+        return minimum
+    return max(minimum, sig - 1 - _round(x, sig).adjusted())
 
 
 def fmt_percent(fraction: float, sig: int = SMALL_SIG) -> str:

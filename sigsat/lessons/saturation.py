@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..activations import SIGMOID_PEAK_SLOPE, sigmoid, sigmoid_prime
-from ..display import fmt, fmt_percent
+from ..display import OUTPUT_SIG, SMALL_SIG, decimals_for, fmt, fmt_percent
 from ..narration import fill
 from ..params import Params
 from ..saturation import slope_fraction
@@ -38,6 +38,8 @@ class Saturation:
     plateau_z: float
     plateau_share: float  # how far a push moves the ball on the plateau, relative to z = 0
     peak_slope: float
+    output_places: int    # decimal places of the live sigma(z) and sigma'(z) readouts, so that
+    slope_places: int     # they end on the values the narration says
     lines: dict[str, str]
 
 
@@ -72,5 +74,7 @@ def build(params: Params) -> Saturation:
         plateau_z=plateau_z,
         plateau_share=share,
         peak_slope=SIGMOID_PEAK_SLOPE,
+        output_places=decimals_for(float(sigmoid(p.probe_z)), OUTPUT_SIG),
+        slope_places=decimals_for(float(sigmoid_prime(p.probe_z)), SMALL_SIG),
         lines=fill(LINES, values),
     )
