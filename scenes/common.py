@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import textwrap
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Callable
 
@@ -109,12 +110,13 @@ def make_voice(params: Params):
         return None
     from scenes.voice import EspeakService, RecordedService
 
-    cache = voice_cache_dir()
-    cache.mkdir(parents=True, exist_ok=True)
+    # The plugin's own bookkeeping stays with this render; the audio itself in the shared store.
+    local = Path(config.media_dir) / "voiceovers"
+    local.mkdir(parents=True, exist_ok=True)
     if n.mode == "espeak":
-        return EspeakService(voice=n.voice, words_per_minute=n.words_per_minute, pause=n.pause,
-                             cache_dir=str(cache))
-    return RecordedService(n.recordings, pause=n.pause, cache_dir=str(cache))
+        return EspeakService(voice_cache_dir(), voice=n.voice, words_per_minute=n.words_per_minute,
+                             pause=n.pause, cache_dir=str(local))
+    return RecordedService(voice_cache_dir(), n.recordings, pause=n.pause, cache_dir=str(local))
 
 
 def beat(method: Callable[[Scene], None]) -> Callable[[Scene], None]:

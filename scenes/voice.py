@@ -1,22 +1,28 @@
 """Offline speech services for manim-voiceover: Debian's espeak-ng, and a lecturer's own recordings.
 
 Both are ``SpeechService`` subclasses, so a lecturer with a cloud voice can swap in any of the
-plugin's own services. Audio is cached by text and service settings in a persistent folder.
+plugin's own services. Their audio lives in a persistent store (``~/.cache/sigsat/voice``), named
+by a hash of the text and the service settings and written atomically, so several renders can
+share it at once and nothing is synthesised twice. The plugin's own cache (a JSON file that every
+call appends to, without a lock) stays in each render's media folder.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import shutil
 import subprocess
 import wave
 from pathlib import Path
+from typing import Callable
 
 from manim_voiceover.services.base import SpeechService
 
 from sigsat.narration import recording_path
 
-__all__ = ["EspeakService", "RecordedService", "MissingRecording"]
+__all__ = ["EspeakService", "RecordedService", "MissingRecording", "append_silence"]
 
 
 class MissingRecording(FileNotFoundError):
@@ -34,52 +40,68 @@ def append_silence(path: Path, seconds: float) -> None:
         w.writeframes(frames + silence)
 
 
-class EspeakService(SpeechService):
-    """espeak-ng writing WAV directly (the plugin's pyttsx3 service names WAV data ``.mp3``)."""
+class _StoredSpeech(SpeechService):
+    """A service whose WAVs come from the persistent store, made there once by ``make``."""
 
-    def __init__(self, voice: str = "en-us", words_per_minute: float = 150, pause: float = 0.0, **kwargs):
-        self.voice = voice
-        self.words_per_minute = int(round(words_per_minute))
+    def __init__(self, store: str | Path, pause: float = 0.0, **kwargs):
+        self.store = Path(store)
+        self.store.mkdir(parents=True, exist_ok=True)
         self.pause = pause
         super().__init__(**kwargs)
 
+    def _from_store(self, text: str, input_data: dict, cache_dir, make: Callable[[Path], None]) -> dict:
+        digest = hashlib.sha256(json.dumps(input_data, sort_keys=True).encode()).hexdigest()[:16]
+        name = f"{input_data['service']}-{digest}.wav"
+        stored = self.store / name
+        if not stored.exists():
+            partial = stored.with_name(f".{name}.{os.getpid()}.part")
+            make(partial)
+            append_silence(partial, self.pause)
+            os.replace(partial, stored)
+        local = Path(cache_dir or self.cache_dir) / name
+        if not local.exists():
+            try:
+                os.link(stored, local)
+            except OSError:
+                shutil.copyfile(stored, local)
+        return {"input_text": text, "input_data": input_data, "original_audio": name}
+
+
+class EspeakService(_StoredSpeech):
+    """espeak-ng writing WAV directly (the plugin's pyttsx3 service names WAV data ``.mp3``)."""
+
+    def __init__(self, store: str | Path, voice: str = "en-us", words_per_minute: float = 150,
+                 pause: float = 0.0, **kwargs):
+        self.voice = voice
+        self.words_per_minute = int(round(words_per_minute))
+        super().__init__(store, pause, **kwargs)
+
     def generate_from_text(self, text: str, cache_dir=None, path=None, **kwargs) -> dict:
-        cache_dir = Path(cache_dir or self.cache_dir)
         input_data = {"input_text": text, "service": "espeak-ng", "voice": self.voice,
                       "words_per_minute": self.words_per_minute, "pause": self.pause}
-        cached = self.get_cached_result(input_data, cache_dir)
-        if cached is not None and (cache_dir / cached["original_audio"]).exists():
-            return cached
-        audio = path or self.get_audio_basename(input_data) + ".wav"
-        subprocess.run(["espeak-ng", "-v", self.voice, "-s", str(self.words_per_minute),
-                        "-w", str(cache_dir / audio), text], check=True, capture_output=True)
-        append_silence(cache_dir / audio, self.pause)
-        return {"input_text": text, "input_data": input_data, "original_audio": audio}
+
+        def speak(out: Path) -> None:
+            subprocess.run(["espeak-ng", "-v", self.voice, "-s", str(self.words_per_minute),
+                            "-w", str(out), text], check=True, capture_output=True)
+
+        return self._from_store(text, input_data, cache_dir, speak)
 
 
-class RecordedService(SpeechService):
+class RecordedService(_StoredSpeech):
     """Plays the lecturer's own WAV for each line: ``<folder>/<scene>/<beat>.wav``.
 
     The line's id comes with each voiceover as ``recording="<scene>/<beat>"``.
     """
 
-    def __init__(self, folder: str | Path, pause: float = 0.0, **kwargs):
+    def __init__(self, store: str | Path, folder: str | Path, pause: float = 0.0, **kwargs):
         self.folder = Path(folder)
-        self.pause = pause
-        super().__init__(**kwargs)
+        super().__init__(store, pause, **kwargs)
 
     def generate_from_text(self, text: str, cache_dir=None, path=None, recording: str = "", **kwargs) -> dict:
-        cache_dir = Path(cache_dir or self.cache_dir)
         scene, beat = recording.split("/")
         source = recording_path(self.folder, scene, beat)
         if not source.is_file():
             raise MissingRecording(f"no recording {source} for the line {text!r}")
-        digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
-        input_data = {"input_text": text, "service": "recorded", "sha256": digest, "pause": self.pause}
-        cached = self.get_cached_result(input_data, cache_dir)
-        if cached is not None and (cache_dir / cached["original_audio"]).exists():
-            return cached
-        audio = f"{scene}-{beat}-{digest}.wav"
-        shutil.copyfile(source, cache_dir / audio)
-        append_silence(cache_dir / audio, self.pause)
-        return {"input_text": text, "input_data": input_data, "original_audio": audio}
+        input_data = {"input_text": text, "service": "recorded", "sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
+                      "pause": self.pause}
+        return self._from_store(text, input_data, cache_dir, lambda out: shutil.copyfile(source, out))

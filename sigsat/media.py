@@ -25,6 +25,7 @@ class VideoInfo:
     fps: float
     has_audio: bool
     audio_duration: float | None
+    audio_codec: str | None = None
 
 
 def probe(path: Path) -> VideoInfo:
@@ -55,6 +56,7 @@ def probe(path: Path) -> VideoInfo:
             fps=float(video.average_rate or 0),
             has_audio=audio is not None,
             audio_duration=float(audio_end * audio.time_base) if audio is not None else None,
+            audio_codec=audio.codec_context.name if audio is not None else None,
         )
 
 

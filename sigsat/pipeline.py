@@ -209,6 +209,9 @@ def render_job(job: Job) -> JobResult:
     started = time.perf_counter()
     media_dir, staging = Path(job.media_dir), Path(job.staging_dir)
     media_dir.mkdir(parents=True, exist_ok=True)
+    # manim-voiceover's bookkeeping grows by an entry per line on every render: start afresh
+    # (the audio itself stays in the persistent voice store).
+    shutil.rmtree(media_dir / "voiceovers", ignore_errors=True)
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)

@@ -66,7 +66,7 @@ def test_every_scene_has_every_promised_output(lecture_render):
         info = media.probe(out / f"{stem}.mp4")
         assert info.codec == "h264" and (info.width, info.height) == (854, 480)
         assert info.frames == pytest.approx(info.duration * FPS, abs=1)
-        assert info.has_audio, "narrated with the default offline voice"
+        assert info.has_audio and info.audio_codec == "aac", "narrated with the default offline voice"
         assert info.audio_duration == pytest.approx(info.duration, abs=0.25)
         cues = list(srt.parse((out / f"{stem}.srt").read_text()))
         assert [c.content for c in cues] == lines_of(spec)
