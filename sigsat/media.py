@@ -182,23 +182,32 @@ def concat_videos(videos: list[Path], out: Path) -> list[float]:
                 starts.append(float(offset))
                 with av.open(str(path)) as part:
                     streams = [part.streams.video[0]] + ([part.streams.audio[0]] if with_audio else [])
-                    part_end = Fraction(0)
+                    # The picture sets each part's length; sound past it (a line's trailing
+                    # pause, rounded up to a whole audio frame) is dropped, so the next part's
+                    # sound starts exactly with its picture.
+                    video_end = _stream_end(part, streams[0])
+                    part.seek(0)
                     for packet in part.demux(streams):
                         if packet.dts is None:
                             continue
-                        index = streams.index(packet.stream)
                         tb = packet.stream.time_base
+                        if packet.stream is not streams[0] and packet.pts * tb >= video_end:
+                            continue
                         shift = round(offset / tb)
-                        end = (packet.pts + (packet.duration or 0)) * tb
-                        part_end = max(part_end, end)
                         packet.pts += shift
                         packet.dts += shift
-                        packet.stream = outputs[index]
+                        packet.stream = outputs[streams.index(packet.stream)]
                         out_container.mux(packet)
-                    offset += part_end
+                    offset += video_end
         finally:
             out_container.close()
     return starts
+
+
+def _stream_end(container, stream) -> Fraction:
+    """Where ``stream`` ends, in seconds from 0, counted from its packets."""
+    end = max((p.pts + (p.duration or 0) for p in container.demux(stream) if p.pts is not None), default=0)
+    return Fraction(end) * stream.time_base
 
 
 def _has_audio(path: Path) -> bool:

@@ -115,15 +115,20 @@ def test_a_killed_render_leaves_the_previous_outputs_and_manifest(lecture_render
     proc = subprocess.Popen([sys.executable, "-m", "sigsat.cli", "render", "saturation", "--params", str(changed),
                              "--out", str(root / "renders")], cwd=root, start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    manim = _wait_for_child(proc.pid, "manim")
-    time.sleep(1.5)  # mid-render
-    if how == "kill the manim process":
-        os.kill(manim, signal.SIGKILL)
-    elif how == "SIGTERM to sigsat":
-        os.kill(proc.pid, signal.SIGTERM)
-    else:
-        os.killpg(proc.pid, signal.SIGKILL)
-    _, stderr = proc.communicate(timeout=60)
+    try:
+        manim = _wait_for_child(proc.pid, "manim")
+        time.sleep(1.5)  # mid-render
+        if how == "kill the manim process":
+            os.kill(manim, signal.SIGKILL)
+        elif how == "SIGTERM to sigsat":
+            os.kill(proc.pid, signal.SIGTERM)
+        else:
+            os.killpg(proc.pid, signal.SIGKILL)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
     assert proc.returncode != 0
     if how != "SIGKILL to everything":
         assert len(stderr.strip().splitlines()) == 1, stderr
@@ -135,10 +140,14 @@ def test_a_killed_render_leaves_the_previous_outputs_and_manifest(lecture_render
 
 
 def _children(pid: int) -> list[int]:
-    try:
-        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except FileNotFoundError:
-        return []
+    """Child processes of ``pid``, including those started by its threads."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return found
 
 
 def _wait_for_child(pid: int, word: str, timeout: float = 60) -> int:
