@@ -27,7 +27,6 @@ from manim import (
 
 from manim_voiceover import VoiceoverScene
 
-from sigsat import params
 from sigsat.lecture import find_scene
 from sigsat.lessons import chain
 
@@ -53,9 +52,8 @@ class GradientsShrinkLayerByLayer(VoiceoverScene):
     """Practice problem 2: every layer multiplies the gradient by its local gradient."""
 
     def construct(self) -> None:
-        p = params.load()
-        self.lesson = chain.build(p)
-        self.stage = start(self, self.lesson.lines, p)
+        self.stage = start(self, chain)
+        self.lesson = self.stage.lesson
         self.line_up_the_layers()
         self.multiply_at_every_layer()
         self.read_the_log_scale()

@@ -11,7 +11,8 @@ import functools
 import textwrap
 from pathlib import Path
 from dataclasses import dataclass
-from typing import Callable
+from types import ModuleType
+from typing import Any, Callable
 
 import numpy as np
 from manim import (
@@ -77,19 +78,23 @@ class Look:
 
 @dataclass
 class Stage:
-    """What a running scene's beats share: parameters, colours, narration lines, the caption."""
+    """What a running scene's beats share: parameters, the lesson, colours, the caption."""
 
     scene: Scene
     params: Params
+    lesson: Any           # the lesson module's dataclass; its ``lines`` are the beats' narration
     look: Look
-    lines: dict[str, str]
     scene_id: str
     caption: VGroup | None = None
 
+    @property
+    def lines(self) -> dict[str, str]:
+        return self.lesson.lines
 
-def start(scene: Scene, lines: dict[str, str], params: Params | None = None) -> Stage:
-    """Load the parameters (``$SIGSAT_PARAMS`` / ``sigsat.toml`` / defaults), apply the theme and
-    set up the voice of ``[narration] mode``."""
+
+def start(scene: Scene, lesson_module: ModuleType, params: Params | None = None) -> Stage:
+    """Load the parameters (``$SIGSAT_PARAMS`` / ``sigsat.toml`` / defaults), build the scene's
+    lesson from them, apply the theme and set up the voice of ``[narration] mode``."""
     params = params or sigsat_params.load()
     look = Look(palette(params.theme.name))
     scene.camera.background_color = look.BACKGROUND
@@ -100,7 +105,7 @@ def start(scene: Scene, lines: dict[str, str], params: Params | None = None) -> 
         # Our beat writes one subtitle per line, spanning the beat; the plugin's would split
         # long lines into several cues.
         scene.set_speech_service(voice, create_subcaption=False)
-    return Stage(scene, params, look, lines, scene_id)
+    return Stage(scene, params, lesson_module.build(params), look, scene_id)
 
 
 def make_voice(params: Params):

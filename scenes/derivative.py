@@ -24,7 +24,6 @@ from manim import (
 
 from manim_voiceover import VoiceoverScene
 
-from sigsat import params
 from sigsat.activations import sigmoid, sigmoid_prime
 from sigsat.lessons import derivative
 
@@ -51,9 +50,8 @@ class DerivativePeaksAtAQuarter(VoiceoverScene):
     """sigma'(z) = sigma(z)(1 - sigma(z)) peaks at 1/4 at z = 0 and is small past the threshold."""
 
     def construct(self) -> None:
-        p = params.load()
-        self.lesson = derivative.build(p)
-        self.stage = start(self, self.lesson.lines, p)
+        self.stage = start(self, derivative)
+        self.lesson = self.stage.lesson
         self.draw_sigmoid_and_slope()
         self.trace_slope_along_curve()
         self.mark_the_peak()

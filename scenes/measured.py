@@ -21,7 +21,6 @@ from manim import (
 )
 from manim_voiceover import VoiceoverScene
 
-from sigsat import params
 from sigsat.lecture import find_scene
 from sigsat.lessons import measured
 from sigsat.lessons.measured import Series
@@ -42,9 +41,8 @@ class RealNetworksMeasured(VoiceoverScene):
     """The vanishing gradient measured in a sigmoid and a ReLU network, not only multiplied."""
 
     def construct(self) -> None:
-        p = params.load()
-        self.lesson = measured.build(p)
-        self.stage = start(self, self.lesson.lines, p)
+        self.stage = start(self, measured)
+        self.lesson = self.stage.lesson
         self.describe_the_experiment()
         self.plot_sigmoid_gradients()
         self.plot_relu_gradients()

@@ -23,7 +23,6 @@ from manim import (
 )
 from manim_voiceover import VoiceoverScene
 
-from sigsat import params
 from sigsat.activations import sigmoid
 from sigsat.lessons import probe
 
@@ -54,9 +53,8 @@ class SlopeAtTheProbe(VoiceoverScene):
     """sigma'(z) at the probe, computed step by step, is a small share of the peak 0.25."""
 
     def construct(self) -> None:
-        p = params.load()
-        self.lesson = probe.build(p)
-        self.stage = start(self, self.lesson.lines, p)
+        self.stage = start(self, probe)
+        self.lesson = self.stage.lesson
         self.pose_the_problem()
         self.compute_the_output()
         self.compute_the_slope()

@@ -27,7 +27,6 @@ from manim import (
 
 from manim_voiceover import VoiceoverScene
 
-from sigsat import params
 from sigsat.activations import relu, relu_prime
 from sigsat.lecture import find_scene
 from sigsat.lessons import relu as relu_lesson
@@ -132,9 +131,8 @@ class ReluKeepsTheGradient(VoiceoverScene):
     """ReLU's slope is 1 for every positive input and 0 otherwise; a unit left of 0 everywhere dies."""
 
     def construct(self) -> None:
-        p = params.load()
-        self.lesson = relu_lesson.build(p)
-        self.stage = start(self, self.lesson.lines, p)
+        self.stage = start(self, relu_lesson)
+        self.lesson = self.stage.lesson
         self.draw_relu_and_slope()
         self.mark_the_two_regions()
         self.push_the_ball()

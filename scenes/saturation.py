@@ -26,7 +26,6 @@ from manim import (
 
 from manim_voiceover import VoiceoverScene
 
-from sigsat import params
 from sigsat.lessons import saturation
 from sigsat.activations import sigmoid, sigmoid_prime
 from sigsat.display import fmt, fmt_percent
@@ -44,9 +43,8 @@ class SigmoidSaturates(VoiceoverScene):
     """The sigmoid's tails are flat: beyond the threshold its output barely moves."""
 
     def construct(self) -> None:
-        p = params.load()
-        self.lesson = saturation.build(p)
-        self.stage = start(self, self.lesson.lines, p)
+        self.stage = start(self, saturation)
+        self.lesson = self.stage.lesson
         self.draw_the_curve()
         self.shade_the_tails()
         self.follow_the_probe()

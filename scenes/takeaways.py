@@ -20,7 +20,6 @@ from manim import (
 )
 from manim_voiceover import VoiceoverScene
 
-from sigsat import params
 from sigsat.activations import leaky_relu, relu, sigmoid, sigmoid_prime
 from sigsat.lecture import find_scene
 from sigsat.lessons import takeaways
@@ -127,9 +126,8 @@ class KeyTakeaways(VoiceoverScene):
     """The lesson's five takeaways in five rows, each revealed beside its miniature."""
 
     def construct(self) -> None:
-        p = params.load()
-        self.lesson = takeaways.build(p)
-        self.stage = start(self, self.lesson.lines, p)
+        self.stage = start(self, takeaways)
+        self.lesson = self.stage.lesson
         self.row = 0
         self.sigmoid_saturates()
         self.peak_is_a_quarter()
