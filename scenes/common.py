@@ -17,7 +17,6 @@ from typing import Any, Callable
 import numpy as np
 from manim import (
     DOWN,
-    LEFT,
     UP,
     Axes,
     FadeIn,
@@ -27,6 +26,7 @@ from manim import (
     Scene,
     SurroundingRectangle,
     ORIGIN,
+    RIGHT,
     Text,
     VectorizedPoint,
     VGroup,
@@ -218,7 +218,8 @@ def make_axes(
     for axis in (axes.x_axis, axes.y_axis):
         axis.numbers.set_color(look.MUTED)
     labels = VGroup(
-        MathTex(x_label, color=look.INPUT, font_size=LAYOUT.label_size).next_to(axes.x_axis, DOWN + 0 * LEFT, buff=0.15).align_to(axes.x_axis, np.array([1, 0, 0])),
+        MathTex(x_label, color=look.INPUT, font_size=LAYOUT.label_size)
+        .next_to(axes.x_axis, DOWN, buff=0.15).align_to(axes.x_axis, RIGHT),
     )
     if y_label:
         labels.add(MathTex(y_label, font_size=LAYOUT.label_size).next_to(axes.y_axis, UP, buff=0.15))

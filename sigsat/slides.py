@@ -43,6 +43,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from . import lecture, params as params_mod
 from .media import _has_audio, clips_with_audio
+from .pipeline import stem
 from .params import Params
 from .theme import PALETTES
 
@@ -261,13 +262,9 @@ def scene_lines(spec: lecture.SceneSpec, params: Params) -> dict[str, str]:
     return dict(spec.lesson.build(params).lines)
 
 
-def _stem(spec: lecture.SceneSpec) -> str:
-    return f"{lecture.SCENES.index(spec) + 1:02d}_{spec.id}"
-
-
 def _beats(out_dir: Path, spec: lecture.SceneSpec, lines: Mapping[str, str]) -> list[dict]:
     """The scene's ``sections.json`` entries, checked against its lesson's beats."""
-    folder = out_dir / _stem(spec)
+    folder = out_dir / stem(spec)
     try:
         sections = json.loads((folder / "sections.json").read_text())
     except FileNotFoundError:
@@ -395,12 +392,12 @@ def build_deck(
         old.unlink()
     configs, html_configs = [], []
     for spec, sections, lines in scenes:
-        stem = _stem(spec)
+        scene_stem = stem(spec)
         slide_configs, html_slides = [], []
-        sources = [out_dir / stem / section["video"] for section in sections]
-        clips = [files / stem / section["video"] for section in sections]
-        if audio and _has_audio(out_dir / f"{stem}.mp4") and not _has_audio(sources[0]):
-            clips_with_audio(out_dir / f"{stem}.mp4", sources, clips)
+        sources = [out_dir / scene_stem / section["video"] for section in sections]
+        clips = [files / scene_stem / section["video"] for section in sections]
+        if audio and _has_audio(out_dir / f"{scene_stem}.mp4") and not _has_audio(sources[0]):
+            clips_with_audio(out_dir / f"{scene_stem}.mp4", sources, clips)
         else:
             for source, clip in zip(sources, clips):
                 _link(source, clip)
@@ -413,7 +410,7 @@ def build_deck(
         config = PresentationConfig(slides=slide_configs, resolution=size, background_color=background)
         configs.append(config)
         html_configs.append(PresentationConfig(slides=html_slides, resolution=size, background_color=background))
-        _write_presentation_file(config, slides / f"{stem}.json", out_dir)
+        _write_presentation_file(config, slides / f"{scene_stem}.json", out_dir)
 
     with _no_progress_bars():
         return _convert(formats, configs, html_configs, slides, assets, theme, background, one_file,
