@@ -111,8 +111,8 @@ def _progress():
     return lambda message: print(message, file=sys.stderr, flush=True)
 
 
-def _run_render(args):
-    from .pipeline import BusyError, Options, RenderError, render
+def _run_render(args, extra_targets=()):
+    from .pipeline import BusyError, Options, OutputRefused, RenderError, render
 
     for name in args.scenes:
         lecture.find_scene(name)
@@ -120,7 +120,11 @@ def _run_render(args):
                       force=args.force, formats=tuple(getattr(args, "formats", ())),
                       transparent=args.transparent, narration=args.narration)
     try:
-        return render(args.scenes, _params(args), options, progress=_progress())
+        return render(args.scenes, _params(args), options, progress=_progress(),
+                      extra_targets=extra_targets)
+    except OutputRefused as exc:
+        print(f"sigsat: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
     except BusyError as exc:
         print(f"sigsat: {exc}", file=sys.stderr)
         raise SystemExit(3) from None
@@ -148,18 +152,24 @@ def cmd_render(args) -> int:
 
 
 def cmd_storyboard(args) -> int:
-    from .pipeline import stem
+    from .manifest import record_outputs
+    from .pipeline import BusyError, locked, stem
     from .storyboard import make_grid, section_stills
 
-    report = _run_render(args)
     specs = [lecture.find_scene(n) for n in args.scenes] or list(lecture.SCENES)
-    theme = report.out.name
-    for spec in specs:
-        s = stem(spec)
-        board = make_grid(section_stills(report.out / s / "sections.json"),
-                          report.out / "storyboards" / f"{s}.png",
-                          title=f"{spec.title} ({args.quality}, {theme})")
-        print(board)
+    boards = [f"storyboards/{stem(spec)}.png" for spec in specs]
+    report = _run_render(args, extra_targets=boards)
+    try:
+        with locked(args.out):
+            for spec, board in zip(specs, boards):
+                make_grid(section_stills(report.out / stem(spec) / "sections.json"), report.out / board,
+                          title=f"{spec.title} ({args.quality}, {report.out.name})")
+            record_outputs(report.out, boards)
+    except BusyError as exc:
+        print(f"sigsat: {exc}", file=sys.stderr)
+        return 3
+    for board in boards:
+        print(report.out / board)
     return 0
 
 
@@ -183,13 +193,14 @@ def cmd_narration(args) -> int:
 def cmd_slides(args) -> int:
     from .gallery import write_gallery
     from .pipeline import BusyError, locked
-    from .slides import DeckError, build_deck
+    from .slides import FORMATS, DeckError, build_deck, deck_targets
 
-    report = _run_render(args)
-    ids = [lecture.find_scene(n).id for n in args.scenes] or None
+    specs = [lecture.find_scene(n) for n in args.scenes] or list(lecture.SCENES)
+    report = _run_render(args, extra_targets=deck_targets(specs, tuple(args.deck_formats) or FORMATS))
+    ids = [spec.id for spec in specs] if args.scenes else None
     try:
         with locked(args.out):
-            decks = build_deck(report.out, ids, formats=tuple(args.deck_formats) or ("html", "pptx", "pdf"))
+            decks = build_deck(report.out, ids, formats=tuple(args.deck_formats) or FORMATS)
             write_gallery(args.out)
     except (DeckError, BusyError) as exc:
         print(f"sigsat: {exc}", file=sys.stderr)

@@ -22,12 +22,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from . import lecture
-from .pipeline import MANIFEST, QUALITIES
+from . import lecture, manifest as manifest_mod
+from .manifest import MANIFEST, OutputRefused
+from .pipeline import QUALITIES
 
-__all__ = ["write_gallery", "render_folders", "INDEX"]
+__all__ = ["write_gallery", "render_folders", "check_index", "INDEX", "GENERATOR"]
 
 INDEX = "index.html"
+#: The mark of a gallery page sigsat wrote; sigsat replaces no other ``index.html``.
+GENERATOR = '<meta name="generator" content="sigsat">'
+#: Pages written before the mark existed carry this title instead.
+_OLD_MARK = "<title>sigsat renders</title>"
 DECKS = (("deck.html", "HTML slides (reveal.js, one file; S: speaker notes)"),
          ("deck.pptx", "PowerPoint"), ("deck.pdf", "PDF handout (last frame of each beat)"))
 
@@ -122,17 +127,19 @@ def _scene_lines(scene_id: str, inputs: dict) -> dict[str, str]:
 def _beats(folder: Path, rel: str, stem: str, lines: dict[str, str]) -> str:
     try:
         sections = json.loads((folder / stem / "sections.json").read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
+        items = [_beat_item(rel, stem, s, lines) for s in sections]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # damaged: no beat list
         return ""
-    items = []
-    for s in sections:
-        seconds = float(s.get("duration") or 0)
-        line = lines.get(s["name"], "")
-        items.append(
-            f'<li><a href="{_url(rel + "/" + stem + "/" + s["video"])}">{_e(s["name"].replace("_", " "))}</a> '
-            f'<span class="muted">{seconds:.1f} s</span>' + (f"<br>{_e(line)}" if line else "") + "</li>")
     return (f'<details><summary>{len(sections)} beats, one clip each</summary>'
             f'<ol class="beats">{"".join(items)}</ol></details>')
+
+
+def _beat_item(rel: str, stem: str, section: dict, lines: dict[str, str]) -> str:
+    seconds = float(section.get("duration") or 0)
+    line = lines.get(section["name"], "")
+    return (f'<li><a href="{_url(rel + "/" + stem + "/" + section["video"])}">'
+            f'{_e(section["name"].replace("_", " "))}</a> '
+            f'<span class="muted">{seconds:.1f} s</span>' + (f"<br>{_e(line)}" if line else "") + "</li>")
 
 
 def _file_links(folder: Path, rel: str, stem: str, entry: dict) -> str:
@@ -206,10 +213,9 @@ def _parameters(scenes: dict) -> str:
             f"{note}")
 
 
-def _folder_section(root: Path, folder: Path) -> str:
+def _folder_section(root: Path, folder: Path, manifest: dict) -> str:
     rel = folder.relative_to(root).as_posix()
-    manifest = json.loads((folder / MANIFEST).read_text())
-    scenes = manifest.get("scenes", {})
+    scenes = manifest["scenes"]
     order = {s.id: i for i, s in enumerate(lecture.SCENES)}
     parts = [f'<section id="{_e(rel.replace("/", "-"))}"><h2>{_e(rel.replace("/", " · "))}</h2>']
     decks = [f'<a href="{_url(f"{rel}/slides/{name}")}">{_e(label)}</a>'
@@ -234,8 +240,44 @@ def _folder_section(root: Path, folder: Path) -> str:
     return "".join(parts)
 
 
+def _is_ours(page: Path) -> bool:
+    """Whether ``page`` is a gallery sigsat wrote (its mark is in the head, the first few KiB)."""
+    try:
+        with open(page, "rb") as f:
+            head = f.read(4096).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    return GENERATOR in head or _OLD_MARK in head
+
+
+def check_index(root: Path) -> None:
+    """Raise :class:`~sigsat.manifest.OutputRefused` if ``root/index.html`` exists and is not a
+    gallery sigsat wrote: sigsat never replaces a page of the user's own."""
+    page = Path(root) / INDEX
+    if os.path.lexists(page) and not _is_ours(page):
+        raise OutputRefused(f"{page} is in the way: sigsat did not write it and does not replace it; "
+                            f"move it elsewhere or pick another --out")
+
+
+def _readable_folders(root: Path) -> list[tuple[Path, dict]]:
+    """(folder, manifest) of every render folder whose manifest can be read; the others are
+    named in one line on standard error and left out."""
+    found, skipped = [], []
+    for folder in render_folders(root):
+        try:
+            found.append((folder, manifest_mod.load(folder)))
+        except manifest_mod.ManifestError as exc:
+            skipped.append(str(exc))
+    if skipped:
+        manifest_mod.notice(f"the gallery leaves out {'; '.join(skipped)} (render there again to repair)")
+    return found
+
+
 def write_gallery(root: Path) -> Path:
     """Write ``root/index.html`` for every render folder under ``root``; return its path.
+
+    A folder whose manifest cannot be read is left out (and named on standard error); an
+    ``index.html`` that sigsat did not write is never replaced (:func:`check_index`).
 
     Examples
     --------
@@ -246,12 +288,14 @@ def write_gallery(root: Path) -> Path:
     True
     """
     root = Path(root)
-    folders = render_folders(root)
+    check_index(root)
+    folders = _readable_folders(root)
     nav = "".join(f'<a href="#{_e(f.relative_to(root).as_posix().replace("/", "-"))}">'
-                  f'{_e(f.relative_to(root).as_posix().replace("/", " · "))}</a>' for f in folders)
-    body = "".join(_folder_section(root, f) for f in folders) or (
+                  f'{_e(f.relative_to(root).as_posix().replace("/", " · "))}</a>' for f, _ in folders)
+    body = "".join(_folder_section(root, f, m) for f, m in folders) or (
         '<p>No renders yet: run <code>sigsat render</code>.</p>')
     page = ('<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f"{GENERATOR}\n"
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>sigsat renders</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
             "<header><h1>Sigmoid saturation and vanishing gradients</h1>"

@@ -5,14 +5,47 @@ Uses PyAV and srt (both installed with manim; neither imports manim).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Sequence
 
-__all__ = ["VideoInfo", "probe", "srt_to_vtt", "merge_subtitles", "concat_videos", "write_gif",
+__all__ = ["MediaError", "VideoInfo", "probe", "srt_to_vtt", "merge_subtitles", "concat_videos", "write_gif",
            "last_frame", "clips_with_audio"]
+
+
+class MediaError(ValueError):
+    """A file that is not a readable video; ``str()`` is one line naming it."""
+
+
+@contextlib.contextmanager
+def open_video(path: Path):
+    """``av.open(path)`` for reading; a missing, empty, truncated or foreign file raises
+    :class:`MediaError` naming it, never PyAV's own error.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile(suffix=".mp4") as f:
+    ...     probe(Path(f.name))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    sigsat.media.MediaError: /tmp/....mp4: not a readable video (empty file); render it again
+    """
+    import av
+
+    try:
+        if Path(path).stat().st_size == 0:
+            raise MediaError(f"{path}: not a readable video (empty file); render it again")
+        with av.open(str(path)) as container:
+            if not container.streams.video:
+                raise MediaError(f"{path}: not a readable video (no video stream); render it again")
+            yield container
+    except (av.error.FFmpegError, OSError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc).split(":")[0] or type(exc).__name__
+        raise MediaError(f"{path}: not a readable video ({reason}); render it again") from None
 
 
 @dataclass(frozen=True)
@@ -29,10 +62,9 @@ class VideoInfo:
 
 
 def probe(path: Path) -> VideoInfo:
-    """Stream facts of a video file, counted from its packets (no decoding)."""
-    import av
-
-    with av.open(str(path)) as container:
+    """Stream facts of a video file, counted from its packets (no decoding); :class:`MediaError`
+    if it cannot be read."""
+    with open_video(path) as container:
         video = container.streams.video[0]
         audio = container.streams.audio[0] if container.streams.audio else None
         frames, end = 0, 0
@@ -62,10 +94,8 @@ def probe(path: Path) -> VideoInfo:
 
 def last_frame(video: Path):
     """The last frame of ``video`` as a PIL image."""
-    import av
-
     frame = None
-    with av.open(str(video)) as container:
+    with open_video(video) as container:
         for frame in container.decode(video=0):
             pass
     if frame is None:
@@ -211,17 +241,13 @@ def _stream_end(container, stream) -> Fraction:
 
 
 def _has_audio(path: Path) -> bool:
-    import av
-
-    with av.open(str(path)) as c:
+    with open_video(path) as c:
         return bool(c.streams.audio)
 
 
 def _video_seconds(clip: Path) -> Fraction:
     """Exact length of a clip's video stream, from its packets' timestamps."""
-    import av
-
-    with av.open(str(clip)) as container:
+    with open_video(clip) as container:
         video = container.streams.video[0]
         end = max((p.pts + (p.duration or 0) for p in container.demux(video) if p.pts is not None),
                   default=0)

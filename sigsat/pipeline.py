@@ -29,11 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import lecture, media, narration, params as params_mod
+from . import lecture, manifest as manifest_mod, media, narration, params as params_mod
+from .manifest import MANIFEST, OutputRefused
 from .params import Params
 
 __all__ = [
-    "QUALITIES", "RenderError", "BusyError", "Options", "Job", "JobResult", "Plan",
+    "QUALITIES", "RenderError", "BusyError", "OutputRefused", "Options", "Job", "JobResult", "Plan",
     "scene_key", "plan", "render_job", "render", "output_dir", "source_files",
 ]
 
@@ -43,8 +44,7 @@ QUALITIES = {"low": ("l", "480p15"), "medium": ("m", "720p30"), "high": ("h", "1
 FORMATS = ("gif",)
 #: sigsat modules that never change a picture: editing them re-renders nothing.
 PIPELINE_ONLY = {"cli.py", "pipeline.py", "media.py", "storyboard.py", "doctor.py", "slides.py",
-                 "gallery.py"}
-MANIFEST = "manifest.json"
+                 "gallery.py", "manifest.py"}
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -226,25 +226,20 @@ def render_job(job: Job) -> JobResult:
     peak = _run_manim([*common, "--save_sections", job.scene_file, job.cls], env, media_dir, log)
 
     made = media_dir / "videos" / Path(job.scene_file).stem / folder
-    files = []
     video = staging / f"{job.stem}.mp4"
     shutil.move(made / f"{job.cls}.mp4", video)
-    files.append(video.name)
     subtitles = (made / f"{job.cls}.srt").read_text()
     (staging / f"{job.stem}.srt").write_text(subtitles)
     (staging / f"{job.stem}.vtt").write_text(media.srt_to_vtt(subtitles))
-    files += [f"{job.stem}.srt", f"{job.stem}.vtt"]
     media.last_frame(video).save(staging / f"{job.stem}.png")
-    files.append(f"{job.stem}.png")
-    files.append(_stage_sections(made / "sections", job, staging / job.stem, video))
+    _stage_sections(made / "sections", job, staging / job.stem, video)
     if "gif" in job.formats:
         media.write_gif(video, staging / f"{job.stem}.gif")
-        files.append(f"{job.stem}.gif")
     if job.transparent:
         peak = max(peak, _run_manim([*common, "-t", "--format", "mov", job.scene_file, job.cls],
                                     env, media_dir, log))
         shutil.move(made / f"{job.cls}.mov", staging / f"{job.stem}_alpha.mov")
-        files.append(f"{job.stem}_alpha.mov")
+    files = scene_outputs(job.stem, job.formats, job.transparent)
     return JobResult(job.scene_id, job.key, str(staging), tuple(files),
                      time.perf_counter() - started, peak, media.probe(video).duration)
 
@@ -283,29 +278,28 @@ class Plan:
     lecture: bool = False
 
 
-def _read_manifest(out: Path) -> dict:
-    try:
-        data = json.loads((out / MANIFEST).read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {"scenes": {}}
-    data.setdefault("scenes", {})
-    return data
+def _up_to_date(entry: dict | None, key: str, out: Path) -> bool:
+    """Whether a manifest entry has ``key`` and every file it names is as sigsat wrote it."""
+    return bool(entry) and entry["key"] == key and manifest_mod.damaged(out, entry) is None
 
 
-def _complete(entry: dict | None, out: Path) -> bool:
-    return bool(entry) and all((out / f).exists() for f in entry.get("files", []))
-
-
-def plan(specs: list[lecture.SceneSpec], params: Params, options: Options) -> Plan:
+def plan(specs: list[lecture.SceneSpec], params: Params, options: Options,
+         manifest: dict | None = None) -> Plan:
+    """Which of ``specs`` need rendering into the output folder, given its ``manifest`` (default:
+    the folder's own; an unreadable one knows nothing)."""
     out = output_dir(options, params)
-    manifest = _read_manifest(out)
+    if manifest is None:
+        try:
+            manifest = manifest_mod.load(out)
+        except manifest_mod.ManifestError:
+            manifest = manifest_mod.empty()
     cache = options.out / ".cache"
     toml = params_mod.to_toml(params, comments=False)
     result = Plan(out, lecture=len(specs) == len(lecture.SCENES))
     for spec in specs:
         key = scene_key(spec, params, options)
         entry = manifest["scenes"].get(spec.id)
-        if not options.force and entry and entry.get("key") == key and _complete(entry, out):
+        if not options.force and _up_to_date(entry, key, out):
             result.up_to_date.append(spec.id)
             continue
         result.jobs.append(Job(
@@ -362,20 +356,20 @@ def _commit(result: JobResult, out: Path, manifest: dict, inputs: dict) -> None:
         "key": result.key,
         "inputs": inputs,
         "files": list(result.files),
+        "checks": manifest_mod.checks(out, result.files),
         "duration": round(result.duration, 3),
         "render_seconds": round(result.seconds, 2),
         "peak_rss_mib": round(result.peak_rss_mib, 1),
         "rendered": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
-    _atomic_write(out / MANIFEST, json.dumps(manifest, indent=2))
+    manifest_mod.write(out, manifest)
 
 
 def _assemble_lecture(out: Path, manifest: dict) -> bool:
     """Join the scene videos and subtitles into the lecture, unless it is already up to date."""
     entries = [manifest["scenes"][s.id] for s in lecture.SCENES]
     key = hashlib.sha256("".join(e["key"] for e in entries).encode()).hexdigest()[:20]
-    old = manifest.get("lecture")
-    if old and old.get("key") == key and _complete(old, out):
+    if _up_to_date(manifest.get("lecture"), key, out):
         return False
     stems = [stem(s) for s in lecture.SCENES]
     tmp_video = out / f".lecture.{os.getpid()}.mp4"
@@ -384,12 +378,14 @@ def _assemble_lecture(out: Path, manifest: dict) -> bool:
     _atomic_write(out / "lecture.srt", subtitles)
     _atomic_write(out / "lecture.vtt", media.srt_to_vtt(subtitles))
     os.replace(tmp_video, out / "lecture.mp4")
+    files = ["lecture.mp4", "lecture.srt", "lecture.vtt"]
     manifest["lecture"] = {
         "key": key,
-        "files": ["lecture.mp4", "lecture.srt", "lecture.vtt"],
+        "files": files,
+        "checks": manifest_mod.checks(out, files),
         "parts": [{"scene": s.id, "start": round(t, 3)} for s, t in zip(lecture.SCENES, starts)],
     }
-    _atomic_write(out / MANIFEST, json.dumps(manifest, indent=2))
+    manifest_mod.write(out, manifest)
     return True
 
 
@@ -408,14 +404,58 @@ def _kill_children() -> None:
                 proc.kill()
 
 
+def scene_outputs(stem: str, formats: Iterable[str] = (), transparent: bool = False) -> list[str]:
+    """Names a scene's render writes in its output folder (``stem`` is a folder of beat clips)."""
+    names = [f"{stem}.mp4", f"{stem}.srt", f"{stem}.vtt", f"{stem}.png", stem]
+    names += [f"{stem}.{fmt}" for fmt in FORMATS if fmt in formats]
+    return names + ([f"{stem}_alpha.mov"] if transparent else [])
+
+
+LECTURE_FILES = ("lecture.mp4", "lecture.srt", "lecture.vtt")
+
+
+def targets(specs: Iterable[lecture.SceneSpec], options: Options) -> list[str]:
+    """Every name a render of ``specs`` may write in its output folder."""
+    specs = list(specs)
+    names = [n for s in specs for n in scene_outputs(stem(s), options.formats, options.transparent)]
+    return names + (list(LECTURE_FILES) if len(specs) == len(lecture.SCENES) else [])
+
+
+def check_targets(out: Path, root: Path, names: Iterable[str]) -> None:
+    """Refuse, before anything is written, to replace a file sigsat did not write: one of
+    ``names`` in ``out`` when ``out`` is not a sigsat folder, or a gallery page that is not
+    sigsat's in ``root``. Raises :class:`OutputRefused`."""
+    from .gallery import check_index  # the gallery reads the pipeline's names
+
+    check_index(root)
+    manifest_mod.refuse_foreign(out, names)
+
+
+def _clean_leftovers(out: Path) -> None:
+    """Remove what a killed render can leave: the staging folder, a half-replaced beat-clip
+    folder, temporary files. Only names sigsat uses, so nothing of the user's is touched."""
+    shutil.rmtree(out / ".staging", ignore_errors=True)
+    for spec in lecture.SCENES:
+        shutil.rmtree(out / f".{stem(spec)}.old", ignore_errors=True)
+    for pattern in (".lecture.*.mp4", f".{MANIFEST}.*.tmp", ".lecture.???.*.tmp"):
+        for path in out.glob(pattern):
+            if path.name.split(".")[-2].isdigit():   # .<name>.<pid>.tmp, .lecture.<pid>.mp4
+                path.unlink(missing_ok=True)
+
+
 def render(
     names: Iterable[str],
     params: Params,
     options: Options,
     executor: Executor | None = None,
     progress: Callable[[str], None] | None = None,
+    extra_targets: Iterable[str] = (),
 ) -> Report:
-    """Render the named scenes (all when none are named) and, for all of them, the lecture."""
+    """Render the named scenes (all when none are named) and, for all of them, the lecture.
+
+    ``extra_targets`` names files a later step writes in the output folder (decks, storyboards):
+    they are checked with the render's own before anything is written.
+    """
     specs = [lecture.find_scene(n) for n in names] or list(lecture.SCENES)
     specs = sorted(dict.fromkeys(specs), key=lecture.SCENES.index)
     params = with_overrides(params, options)
@@ -425,6 +465,7 @@ def render(
             raise RenderError(f"{len(missing)} narration line(s) have no recording, the first: {missing[0]}; "
                               f"'sigsat narration export' lists every line with its file name")
     out = output_dir(options, params)
+    check_targets(out, options.out, [*targets(specs, options), *extra_targets])
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = out / f".write-test-{os.getpid()}"
@@ -432,62 +473,72 @@ def render(
         probe.unlink()
     except OSError as exc:
         raise RenderError(f"cannot write to output folder {out}: {exc.strerror or exc}") from None
-    say = progress or (lambda _msg: None)
     with locked(options.out):
-        shutil.rmtree(out / ".staging", ignore_errors=True)
-        the_plan = plan(specs, params, options)
-        manifest = _read_manifest(out)
-        flat = params_mod.flatten(params)
-        # Longest scenes first keeps both cores busy to the end.
-        jobs = sorted(the_plan.jobs, key=lambda j: -manifest["scenes"].get(j.scene_id, {}).get("duration", 0))
-        done: list[JobResult] = []
-        own_pool = executor is None
-        pool = executor or ThreadPoolExecutor(max_workers=max(1, options.jobs))
-        previous = signal.getsignal(signal.SIGTERM)
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGTERM, _raise_interrupt)
-        futures: dict[Future, Job] = {}
         try:
-            futures = {pool.submit(render_job, job): job for job in jobs}
-            # A pool of `jobs` workers takes the queue in order: these are the ones running.
-            queue = [j.scene_id for j in jobs]
-            running = queue[: max(1, options.jobs)]
-            waiting = queue[len(running):]
-            if jobs:
-                say(f"[0/{len(jobs)}] rendering {', '.join(running)}")
-            failures = []
-            for i, future in enumerate(as_completed(futures), 1):
-                try:
-                    result = future.result()
-                except RenderError as exc:  # the other scenes still render and land
-                    failures.append(f"{futures[future].scene_id}: {exc}")
-                    say(f"[{i}/{len(jobs)}] {futures[future].scene_id} FAILED"
-                        + _now_rendering(running, waiting, futures[future].scene_id))
-                    continue
-                spec = lecture.find_scene(result.scene_id)
-                _commit(result, out, manifest, {k: flat[k] for k in spec.reads})
-                done.append(result)
-                say(f"[{i}/{len(jobs)}] {result.scene_id} rendered in {result.seconds:.1f} s"
-                    + _now_rendering(running, waiting, result.scene_id))
-            if failures:
-                raise RenderError("; ".join(failures))
-            assembled = False
-            if the_plan.lecture:
-                assembled = _assemble_lecture(out, manifest)
-            from .gallery import write_gallery  # gallery reads the pipeline's names
-
-            write_gallery(options.out)
-        except BaseException:
-            for f in futures:
-                f.cancel()
-            _kill_children()
-            raise
+            _clean_leftovers(out)
+            manifest = manifest_mod.read_or_set_aside(out)
+            if not manifest_mod.is_sigsat_folder(out):
+                manifest_mod.write(out, manifest)  # the folder is sigsat's from now on
+            return _render_locked(specs, params, options, manifest, executor,
+                                  progress or (lambda _msg: None))
         finally:
+            _clean_leftovers(out)
+
+
+def _render_locked(specs: list[lecture.SceneSpec], params: Params, options: Options, manifest: dict,
+                   executor: Executor | None, say: Callable[[str], None]) -> Report:
+    out = output_dir(options, params)
+    the_plan = plan(specs, params, options, manifest)
+    flat = params_mod.flatten(params)
+    # Longest scenes first keeps both cores busy to the end.
+    jobs = sorted(the_plan.jobs, key=lambda j: -manifest["scenes"].get(j.scene_id, {}).get("duration", 0))
+    done: list[JobResult] = []
+    own_pool = executor is None
+    pool = executor or ThreadPoolExecutor(max_workers=max(1, options.jobs))
+    previous = signal.getsignal(signal.SIGTERM)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+    futures: dict[Future, Job] = {}
+    try:
+        futures = {pool.submit(render_job, job): job for job in jobs}
+        # A pool of `jobs` workers takes the queue in order: these are the ones running.
+        queue = [j.scene_id for j in jobs]
+        running = queue[: max(1, options.jobs)]
+        waiting = queue[len(running):]
+        if jobs:
+            say(f"[0/{len(jobs)}] rendering {', '.join(running)}")
+        failures = []
+        for i, future in enumerate(as_completed(futures), 1):
+            try:
+                result = future.result()
+            except RenderError as exc:  # the other scenes still render and land
+                failures.append(f"{futures[future].scene_id}: {exc}")
+                say(f"[{i}/{len(jobs)}] {futures[future].scene_id} FAILED"
+                    + _now_rendering(running, waiting, futures[future].scene_id))
+                continue
+            spec = lecture.find_scene(result.scene_id)
+            _commit(result, out, manifest, {k: flat[k] for k in spec.reads})
+            done.append(result)
+            say(f"[{i}/{len(jobs)}] {result.scene_id} rendered in {result.seconds:.1f} s"
+                + _now_rendering(running, waiting, result.scene_id))
+        if failures:
+            raise RenderError("; ".join(failures))
+        assembled = _assemble_lecture(out, manifest) if the_plan.lecture else False
+        from .gallery import write_gallery  # gallery reads the pipeline's names
+
+        write_gallery(options.out)
+    except BaseException:
+        for f in futures:
+            f.cancel()
+        _kill_children()
+        raise
+    finally:
+        try:
             if own_pool:
                 pool.shutdown(wait=True, cancel_futures=True)
+        finally:
             if threading.current_thread() is threading.main_thread():
                 signal.signal(signal.SIGTERM, previous)
-            shutil.rmtree(out / ".staging", ignore_errors=True)
     return Report(out, done, the_plan.up_to_date, assembled)
 
 

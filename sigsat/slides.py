@@ -41,8 +41,8 @@ import threading
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from . import lecture, params as params_mod
-from .media import _has_audio, clips_with_audio
+from . import lecture, manifest as manifest_mod, params as params_mod
+from .media import MediaError, _has_audio, clips_with_audio
 from .pipeline import stem
 from .params import Params
 from .theme import PALETTES
@@ -50,7 +50,7 @@ from .theme import PALETTES
 __all__ = [
     "DeckError", "FORMATS", "REVEAL_VERSION", "REVEAL_FILES", "SETUP_COMMAND", "default_assets_dir",
     "install_reveal_assets", "check_reveal_assets", "params_from_inputs", "rendered_scenes",
-    "scene_lines", "build_deck",
+    "scene_lines", "build_deck", "deck_targets",
 ]
 
 FORMATS = ("html", "pptx", "pdf")
@@ -242,13 +242,18 @@ def params_from_inputs(inputs: Mapping[str, Any]) -> Params:
 
 def _manifest(out_dir: Path) -> dict:
     try:
-        data = json.loads((out_dir / "manifest.json").read_text())
+        return manifest_mod.load(out_dir, missing_ok=False)
     except FileNotFoundError:
         raise DeckError(f"{out_dir}: no manifest.json; render first (sigsat render)") from None
-    except json.JSONDecodeError as exc:
-        raise DeckError(f"{out_dir}/manifest.json: not valid JSON ({exc})") from None
-    data.setdefault("scenes", {})
-    return data
+    except manifest_mod.ManifestError as exc:
+        raise DeckError(f"{exc}; render again (sigsat render) to replace it") from None
+
+
+def deck_targets(specs: Iterable[lecture.SceneSpec], formats: Iterable[str] = FORMATS) -> list[str]:
+    """Paths, relative to the render folder, that :func:`build_deck` writes or replaces."""
+    names = [f"{SLIDES_DIR}/deck.{fmt}" for fmt in formats]
+    names += [f"{SLIDES_DIR}/{stem(s)}.json" for s in specs]
+    return names + [f"{SLIDES_DIR}/files", f"{SLIDES_DIR}/deck_assets"]
 
 
 def rendered_scenes(out_dir: Path) -> list[lecture.SceneSpec]:
@@ -396,11 +401,14 @@ def build_deck(
         slide_configs, html_slides = [], []
         sources = [out_dir / scene_stem / section["video"] for section in sections]
         clips = [files / scene_stem / section["video"] for section in sections]
-        if audio and _has_audio(out_dir / f"{scene_stem}.mp4") and not _has_audio(sources[0]):
-            clips_with_audio(out_dir / f"{scene_stem}.mp4", sources, clips)
-        else:
-            for source, clip in zip(sources, clips):
-                _link(source, clip)
+        try:
+            if audio and _has_audio(out_dir / f"{scene_stem}.mp4") and not _has_audio(sources[0]):
+                clips_with_audio(out_dir / f"{scene_stem}.mp4", sources, clips)
+            else:
+                for source, clip in zip(sources, clips):
+                    _link(source, clip)
+        except MediaError as exc:
+            raise DeckError(f"{exc}; render it again (sigsat render {spec.id} --force)") from None
         for section, clip in zip(sections, clips):
             common = dict(file=clip, rev_file=clip, loop=False, auto_next=False, dedent_notes=False)
             slide_configs.append(SlideConfig(notes=lines[section["name"]], **common))
@@ -413,8 +421,11 @@ def build_deck(
         _write_presentation_file(config, slides / f"{scene_stem}.json", out_dir)
 
     with _no_progress_bars():
-        return _convert(formats, configs, html_configs, slides, assets, theme, background, one_file,
-                        title)
+        written = _convert(formats, configs, html_configs, slides, assets, theme, background,
+                           one_file, title)
+    manifest_mod.record_outputs(out_dir, [p.relative_to(out_dir).as_posix() for p in written.values()]
+                                + [f"{SLIDES_DIR}/{stem(s)}.json" for s in specs] + [f"{SLIDES_DIR}/files"])
+    return written
 
 
 def _convert(formats, configs, html_configs, slides: Path, assets, theme, background, one_file,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sigsat import lecture, pipeline
+from sigsat import lecture, manifest, pipeline
 from sigsat.params import Params
 
 
@@ -86,8 +86,11 @@ def test_plan_skips_scenes_whose_manifest_entry_matches_and_whose_files_exist(tm
     out.mkdir(parents=True)
     first = pipeline.plan(specs, params, options)
     assert [j.scene_id for j in first.jobs] == [s.id for s in specs] and not first.lecture
-    entry = {"key": first.jobs[0].key, "files": ["01_saturation.mp4"]}
+    (out / "01_saturation.mp4").write_bytes(b"video")
+    entry = {"key": first.jobs[0].key, "files": ["01_saturation.mp4"],
+             "checks": manifest.checks(out, ["01_saturation.mp4"])}
     (out / "manifest.json").write_text(json.dumps({"scenes": {"saturation": entry}}))
+    (out / "01_saturation.mp4").unlink()
     assert [j.scene_id for j in pipeline.plan(specs, params, options).jobs] == [s.id for s in specs], \
         "a manifest naming a missing file does not count"
     (out / "01_saturation.mp4").write_bytes(b"video")
