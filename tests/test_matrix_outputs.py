@@ -9,6 +9,19 @@ Refusals stop before anything renders, so they run the real command line. Cases 
 rendered again run the command in-process with ``pipeline.render_job`` replaced by one that
 stages the real render's own files (the bytes manim made), so the fast tier stays fast; one slow
 case renders again for real.
+
+Mutations these tests kill (each checked by hand):
+
+- ``pipeline._commit`` records ``list(result.files)[:-1]``:
+  ``test_commit_records_every_staged_file_with_its_size_and_hash``
+- ``pipeline._up_to_date`` ignores ``manifest.damaged``: ``test_the_planner_renders_a_damaged_scene_again``
+- ``pipeline.render`` reads with ``manifest.load`` instead of ``read_or_set_aside``:
+  ``test_a_render_replaces_a_corrupt_manifest_and_keeps_it_aside``
+- the gallery parses each manifest with ``json.loads``:
+  ``test_a_corrupt_sibling_manifest_is_left_out_of_the_gallery_and_named``
+- ``gallery.check_index`` or ``manifest.refuse_foreign`` accepts every file:
+  ``test_a_file_sigsat_did_not_write_is_refused_before_anything_is_written``
+- ``pipeline.render`` does not clean up on the way out: ``test_an_interrupted_render_leaves_no_staging_folder``
 """
 
 from __future__ import annotations
