@@ -244,7 +244,7 @@ def render_job(job: Job) -> JobResult:
                      time.perf_counter() - started, peak, media.probe(video).duration)
 
 
-def _stage_sections(sections: Path, job: Job, target: Path, video: Path) -> str:
+def _stage_sections(sections: Path, job: Job, target: Path, video: Path) -> None:
     """One clip per beat, named ``NN_beat.mp4``, and ``sections.json`` listing them.
 
     manim's section clips are silent; when the scene is narrated, each clip gets its stretch of
@@ -265,7 +265,6 @@ def _stage_sections(sections: Path, job: Job, target: Path, video: Path) -> str:
         for source, dest in zip(sources, dests):
             shutil.move(source, dest)
     (target / "sections.json").write_text(json.dumps(listed, indent=2))
-    return target.name
 
 
 @dataclass
