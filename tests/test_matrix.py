@@ -480,3 +480,61 @@ def test_a_failed_manim_run_is_reported_by_its_cause_and_log(name, how, cause, e
     assert returncode == 1
     line = assert_one_line(stderr, cause)
     assert f"full log: {out}/.cache/media/{SCENE}/manim.log" in line
+
+
+# --- `make test` where chromium is a snap -----------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAP_STUB = """#!/bin/sh
+echo "Command '$0' requires the chromium snap to be installed." >&2
+echo "Please install it with: snap install chromium" >&2
+exit 1
+"""
+CHROME = '#!/bin/sh\necho "Google Chrome 131.0.6778.85 "\n'
+# Stand-ins for Debian's package tools: every package is installed but chromium; apt-get notes
+# what it was asked to install.
+DPKG_QUERY = '#!/bin/sh\nfor a; do p=$a; done\n[ "$p" = chromium ] || printf "install ok installed"\n'
+APT_GET = '#!/bin/sh\necho "$@" >> "$FAKE_APT_LOG"\n'
+
+
+def _system_deps(tmp: Path, distro: str, browsers: dict[str, str]) -> tuple[subprocess.CompletedProcess, str]:
+    """Run `.ci/system-deps.sh PYTHON chromium` (what `make test` runs) on a pretend ``distro``."""
+    bin_dir = tmp / "bin"
+    bin_dir.mkdir()
+    stubs = dict.fromkeys(["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"], SNAP_STUB)
+    tools = {**stubs, **browsers, "dpkg-query": DPKG_QUERY, "apt-get": APT_GET, "sudo": '#!/bin/sh\nexec "$@"\n'}
+    for name, text in tools.items():
+        (bin_dir / name).write_text(text)
+        (bin_dir / name).chmod(0o755)
+    os_release = tmp / "os-release"
+    os_release.write_text({"ubuntu": 'ID=ubuntu\nID_LIKE=debian\n', "mint": 'ID=linuxmint\nID_LIKE="ubuntu debian"\n',
+                           "debian": 'ID=debian\n'}[distro])
+    log = tmp / "apt.log"
+    log.write_text("")
+    env = dict(os.environ, PATH=f"{bin_dir}:/usr/bin:/bin", SIGSAT_OS_RELEASE=str(os_release), FAKE_APT_LOG=str(log))
+    done = subprocess.run(["bash", str(ROOT / ".ci" / "system-deps.sh"), sys.executable, "chromium"],
+                          env=env, capture_output=True, text=True, timeout=TIMEOUT)
+    return done, log.read_text()
+
+
+@pytest.mark.parametrize("distro", ["ubuntu", "mint"])
+def test_make_test_on_ubuntu_without_a_working_browser_says_what_to_install(tmp_path, distro):
+    done, apt = _system_deps(tmp_path, distro, {})
+    assert done.returncode == 1
+    assert_one_line(done.stderr, "google-chrome")
+    assert apt == ""  # the snap stub is never installed
+
+
+def test_make_test_on_ubuntu_uses_any_working_browser(tmp_path):
+    done, apt = _system_deps(tmp_path, "ubuntu", {"google-chrome": CHROME})
+    assert done.returncode == 0, done.stderr
+    assert "chromium" not in apt
+    found = subprocess.run(["bash", str(ROOT / ".ci" / "find-browser.sh")], capture_output=True, text=True,
+                           env=dict(os.environ, PATH=f"{tmp_path / 'bin'}:/usr/bin:/bin"))
+    assert found.stdout.strip() == str(tmp_path / "bin" / "google-chrome")  # what the tests will drive
+
+
+def test_make_test_on_debian_installs_chromium_as_before(tmp_path):
+    done, apt = _system_deps(tmp_path, "debian", {"google-chrome": CHROME})
+    assert done.returncode == 0, done.stderr
+    assert apt.split()[-1:] == ["chromium"] and "install" in apt
