@@ -126,8 +126,10 @@ def main(argv: list[str] | None = None) -> int:
     if _in_main_thread():
         signal.signal(signal.SIGTERM, _terminate)
     try:
-        args = build_parser().parse_args(argv)
-        status = _run(args)
+        try:
+            status = _run(build_parser().parse_args(argv))
+        except SystemExit as exc:  # --help, a usage error, a command that stopped early
+            status = exc.code or 0
         # Flush here, not at exit, so that a reader that went away is seen while we can handle it.
         sys.stdout.flush()
         return status
@@ -200,9 +202,8 @@ def _progress():
 
 
 def _run_render(args):
-    from .pipeline import BusyError, Options, RenderError, render
-
     from .doctor import render_problem
+    from .pipeline import BusyError, Options, RenderError, render
 
     for name in args.scenes:
         lecture.find_scene(name)
