@@ -42,7 +42,8 @@ def _render_options(p: argparse.ArgumentParser, formats: bool = True) -> None:
     p.add_argument("--theme", choices=["dark", "light"], help="override [theme] name")
     p.add_argument("--jobs", type=_job_count, default=os.cpu_count() or 1,
                    help=f"scenes rendered at once, 1 to {_max_jobs()} (default: number of cores)")
-    p.add_argument("--out", type=_output_root, default=Path("renders"),
+    # A string default goes through _output_root too: the working folder's path can be the problem.
+    p.add_argument("--out", type=_output_root, default="renders",
                    help="output root; files go to OUT/QUALITY/THEME (default: renders)")
     p.add_argument("--force", action="store_true", help="render even if nothing changed")
     if formats:

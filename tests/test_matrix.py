@@ -99,6 +99,7 @@ class Case:
     culprit: str
     setup: Setup = no_setup                    # makes files under tmp, returns environment changes
     unchanged: tuple[str, ...] = ("{out}", "{tmp}")  # folders that must be byte-identical after
+    cwd: str = "{tmp}"
 
 
 def param_file(text: str | bytes, name: str = "lecture.toml") -> Setup:
@@ -233,6 +234,8 @@ CLI_CASES = [
     Case("--out with ~", ("render", SCENE, "--out", "{tmp}/a~b"), 2, "contains ~"),
     Case("--out with a backslash", ("storyboard", SCENE, "--out", "{tmp}/a\\b"), 2, "contains \\"),
     Case("--out ''", ("render", SCENE, "--out", ""), 2, "--out"),
+    Case("default --out in a working folder with ~", ("render", SCENE), 2, "{tmp}/a~b/renders' contains ~",
+         folder("a~b"), cwd="{tmp}/a~b"),
     Case("narration export -o a folder", ("narration", "export", "-o", "{tmp}"), 2, "{tmp} is a folder"),
     Case("narration export -o ''", ("narration", "export", "-o", ""), 2, "--output/-o"),
     Case("narration export -o in a missing folder", ("narration", "export", "-o", "{tmp}/nowhere/s.txt"), 2,
@@ -307,7 +310,7 @@ def run_case(case: Case, tmp: Path, out: Path) -> subprocess.CompletedProcess:
     fill = dict(tmp=str(tmp), out=str(out), ro=str(read_only_folder(tmp)))
     watched = [Path(p.format(**fill)) for p in case.unchanged]
     before = [snapshot(p) for p in watched]
-    done = sigsat([a.format(**fill) for a in case.args], cwd=tmp, env=env)
+    done = sigsat([a.format(**fill) for a in case.args], cwd=case.cwd.format(**fill), env=env)
     assert done.returncode == case.status, done.stderr
     assert_one_line(done.stderr, case.culprit.format(**fill))
     for path, seen in zip(watched, before):
