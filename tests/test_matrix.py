@@ -470,6 +470,13 @@ FAILURE_CASES = [
     ("latex under %", "raise RuntimeError('latex failed but did not produce a log file. Check your LaTeX "
                       "installation.')", "RuntimeError: latex failed but did not produce a log file. Check your "
                                          "LaTeX installation."),
+    ("dvisvgm, a message rich wraps",
+     "raise ValueError('Your installation does not support converting .dvi files to SVG. Consider updating "
+     "dvisvgm to at least version 2.4. If this does not solve the problem, please refer to our troubleshooting "
+     "guide at: https://docs.manim.community/en/stable/faq/general.html#my-installation-does-not-support-"
+     "converting-pdf-to-svg-help')",
+     "to our troubleshooting guide at: https://docs.manim.community/en/stable/faq/general.html#my-installation-"
+     "does-not-support-converting-pdf-to-svg-help: dvisvgm could not turn LaTeX's output into SVG"),
     ("cut-off WAV", "import io, wave; wave.open(io.BytesIO(b''))", "EOFError: a WAV file ended early"),
     ("killed", "sigkill", "manim was killed by signal SIGKILL"),
 ]
