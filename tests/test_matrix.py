@@ -548,3 +548,26 @@ def test_make_test_on_debian_installs_chromium_as_before(tmp_path):
     done, apt = _system_deps(tmp_path, "debian", {"google-chrome": CHROME})
     assert done.returncode == 0, done.stderr
     assert apt.split()[-1:] == ["chromium"] and "install" in apt
+
+
+@pytest.mark.slow
+def test_a_real_manim_failure_is_reported_by_its_exception_and_log(tmp_path, earlier):
+    """Real manim, with a dvisvgm that fails: the line carries manim's whole ValueError (rich wraps
+    it over three lines of the log), the scene code it came through, and plain words."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "dvisvgm").write_text("#!/bin/sh\nexit 1\n")
+    (bin_dir / "dvisvgm").chmod(0o755)
+    out = tmp_path / "copy"
+    shutil.copytree(earlier, out)
+    shutil.rmtree(out / ".cache", ignore_errors=True)  # formulas cached as SVG would skip dvisvgm
+    before = snapshot(out / "low" / "dark")
+    env = dict(base_env(tmp_path), PATH=f"{bin_dir}:{os.environ['PATH']}")
+    done = sigsat(["render", SCENE, "--force", "--narration", "none", "--out", str(out)], cwd=tmp_path, env=env)
+    assert done.returncode == 1
+    line = assert_one_line(done.stderr, "ValueError: Your installation does not support converting .dvi files to "
+                                        "SVG.")
+    assert "#my-installation-does-not-support-converting-pdf-to-svg-help (at " in line
+    assert "/scenes/" in line and "dvisvgm could not turn LaTeX's output into SVG" in line
+    assert f"full log: {out}/.cache/media/{SCENE}/manim.log" in line
+    assert snapshot(out / "low" / "dark") == before
