@@ -12,7 +12,10 @@ STAMP := $(VENV)/.installed
 # offline voice and sox, which manim-voiceover looks for on every import.
 APT_PACKAGES := build-essential pkg-config libpango1.0-dev libcairo2-dev fonts-dejavu-core \
 	texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm espeak-ng sox
-# The tests also open the gallery and the HTML deck in a real browser.
+# The tests also open the gallery and the HTML deck in a real browser: Debian's chromium. On Ubuntu,
+# whose chromium package is a snap that does not run in containers, any Chromium or Chrome on PATH
+# that runs will do (.ci/find-browser.sh, which the tests ask too); without one, make test says what
+# to install.
 TEST_APT_PACKAGES := chromium
 # reveal.js for the offline HTML deck, from the npm registry at set-up, never at view time.
 REVEAL := $(VENV)/share/sigsat/reveal.js-6.0.1

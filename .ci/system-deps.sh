@@ -13,6 +13,22 @@ fi
 # npm fetches reveal.js at set-up; some machines have it from another source than Debian's package.
 command -v npm >/dev/null || wanted+=(npm)
 
+# The browser tests need a Chromium that runs. On Ubuntu (and its derivatives) the chromium
+# packages only install a stub for a snap, which does not run in containers: there any working
+# Chromium or Chrome on PATH will do, and without one we stop and say what to install. Debian's
+# chromium is a real package and is installed as before.
+os_release=${SIGSAT_OS_RELEASE:-/etc/os-release}
+ubuntu_like=$( (. "$os_release" 2>/dev/null; echo " ${ID:-} ${ID_LIKE:-} ") | grep -c ' ubuntu ' || true)
+if [ "$ubuntu_like" -gt 0 ] && [[ " ${wanted[*]} " == *" chromium "* ]]; then
+    if ! bash "$(dirname "$0")/find-browser.sh" >/dev/null; then
+        echo "sigsat: the browser tests need a Chromium or Chrome that runs, and Ubuntu's chromium package is a snap that does not run here: install Google Chrome (google-chrome-stable from https://www.google.com/chrome/) or a chromium not packaged as a snap, so that chromium, chromium-browser or google-chrome is on PATH; or run make test-fast, which needs no browser" >&2
+        exit 1
+    fi
+    kept=()
+    for pkg in "${wanted[@]}"; do [ "$pkg" = chromium ] || kept+=("$pkg"); done
+    wanted=(${kept[@]+"${kept[@]}"})
+fi
+
 if command -v dpkg-query >/dev/null && command -v apt-get >/dev/null; then
     missing=()
     for pkg in "${wanted[@]}"; do

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -13,11 +15,22 @@ from .params import ParamError
 __all__ = ["main"]
 
 
+#: Exit statuses shared across the project (README, "When something goes wrong").
+EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 1, 2, 3
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE, EXIT_TERMINATED = 130, 141, 143
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (and exit status 2)."""
+    """argparse, but a usage error is one line starting ``sigsat: `` (and exit status 2)."""
 
     def error(self, message: str):
-        self.exit(2, f"{self.prog}: {message}\n")
+        command = self.prog.removeprefix("sigsat").strip()
+        hint = f"; see 'sigsat {command} --help'" if command else "; see 'sigsat --help'"
+        self.exit(EXIT_USAGE, f"sigsat: {message}{hint}\n")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that the same clean-up runs, but reported as exit 143."""
 
 
 def _render_options(p: argparse.ArgumentParser, formats: bool = True) -> None:
@@ -27,9 +40,10 @@ def _render_options(p: argparse.ArgumentParser, formats: bool = True) -> None:
     p.add_argument("--params", metavar="FILE", help="parameter file (default: sigsat.toml if present)")
     p.add_argument("--quality", choices=list(QUALITIES), default="low")
     p.add_argument("--theme", choices=["dark", "light"], help="override [theme] name")
-    p.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1,
-                   help="scenes rendered at once (default: number of cores)")
-    p.add_argument("--out", type=Path, default=Path("renders"),
+    p.add_argument("--jobs", type=_job_count, default=os.cpu_count() or 1,
+                   help=f"scenes rendered at once, 1 to {_max_jobs()} (default: number of cores)")
+    # A string default goes through _output_root too: the working folder's path can be the problem.
+    p.add_argument("--out", type=_output_root, default="renders",
                    help="output root; files go to OUT/QUALITY/THEME (default: renders)")
     p.add_argument("--force", action="store_true", help="render even if nothing changed")
     if formats:
@@ -41,14 +55,44 @@ def _render_options(p: argparse.ArgumentParser, formats: bool = True) -> None:
                    help="override [narration] mode")
 
 
-def _positive_int(text: str) -> int:
+def _max_jobs() -> int:
+    """Two manim processes per core at most: one already keeps ~1.2 cores busy (its encoder
+    thread), so more only add 250-650 MiB of memory each and no speed."""
+    return 2 * (os.cpu_count() or 1)
+
+
+def _job_count(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
         value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}")
+    top = _max_jobs()
+    if not 1 <= value <= top:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number >= 1 and at most {top} (2 per core on this machine's "
+            f"{os.cpu_count() or 1} cores), got {text!r}")
     return value
+
+
+def _output_root(text: str) -> Path:
+    """--out, refused up front when LaTeX could not run under it (manim's message would only
+    say 'Check your LaTeX installation')."""
+    if not text:
+        raise argparse.ArgumentTypeError("must name a folder, got ''")
+    from .doctor import LATEX_UNSAFE, latex_unsafe
+
+    bad = latex_unsafe(Path(text))
+    if bad:
+        raise argparse.ArgumentTypeError(
+            f"{os.path.abspath(text)!r} contains {bad}, which LaTeX cannot work under; choose a folder "
+            f"whose path has none of {' '.join(LATEX_UNSAFE)}")
+    return Path(text)
+
+
+def _output_file(text: str) -> Path:
+    if not text:
+        raise argparse.ArgumentTypeError("must name a file, got ''")
+    return Path(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,26 +109,73 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="scenes in lesson order with their beats and parameters")
     show = sub.add_parser("params", help="print the effective parameters as TOML")
     show.add_argument("--params", metavar="FILE")
-    sub.add_parser("doctor", help="check what rendering needs")
+    doctor = sub.add_parser("doctor", help="check what rendering needs (changes nothing)")
+    doctor.add_argument("--out", type=Path, default=Path("renders"),
+                        help="the output root you will render to (default: renders)")
+    doctor.add_argument("--params", metavar="FILE", help="parameter file to check (default: as render)")
     narr = sub.add_parser("narration", help="the narration script")
     narr_sub = narr.add_subparsers(dest="action", required=True, parser_class=_Parser)
     export = narr_sub.add_parser("export", help="write the script: one line per beat with its recording id")
     export.add_argument("scenes", nargs="*", metavar="SCENE")
     export.add_argument("--params", metavar="FILE")
-    export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
+    export.add_argument("--output", "-o", type=_output_file, help="file to write (default: standard output)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one sigsat command; the return value is the exit status (see EXIT_*)."""
+    if _in_main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
+    try:
+        try:
+            status = _run(build_parser().parse_args(argv))
+        except SystemExit as exc:  # --help, a usage error, a command that stopped early
+            status = exc.code or 0
+        # Flush here, not at exit, so that a reader that went away is seen while we can handle it.
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        # The Python docs' recipe (library/signal, "Note on SIGPIPE"): point stdout at devnull so
+        # that the interpreter's final flush does not raise again, and exit quietly as
+        # `yes | head` does (128 + SIGPIPE).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except Terminated:
+        _say("terminated")
+        return EXIT_TERMINATED
+    except KeyboardInterrupt:
+        _say("interrupted")
+        return EXIT_INTERRUPTED
+
+
+def _in_main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _terminate(signum, frame):
+    raise Terminated
+
+
+def _say(message: str) -> None:
+    """One line on stderr, which may itself be gone (then there is no one to tell)."""
+    try:
+        print(f"sigsat: {message}", file=sys.stderr, flush=True)
+    except OSError:
+        pass
+
+
+def _run(args) -> int:
     try:
         return _COMMANDS[args.command](args)
     except ParamError as exc:
-        print(f"sigsat: {exc}", file=sys.stderr)
-        return 2
+        _say(str(exc))
+        return EXIT_USAGE
     except KeyError as exc:  # unknown scene
-        print(f"sigsat: {exc.args[0]}", file=sys.stderr)
-        return 2
+        _say(exc.args[0])
+        return EXIT_USAGE
 
 
 def _params(args) -> params_mod.Params:
@@ -112,28 +203,35 @@ def _progress():
 
 
 def _run_render(args, extra_targets=()):
+    from .doctor import render_problem
     from .pipeline import BusyError, Options, OutputRefused, RenderError, render
 
     for name in args.scenes:
         lecture.find_scene(name)
+    params = _params(args)
+    problem = render_problem(narrated=(args.narration or params.narration.mode) != "none")
+    if problem:
+        _say(problem)
+        raise SystemExit(EXIT_FAILED)
     options = Options(quality=args.quality, theme=args.theme, out=args.out, jobs=args.jobs,
                       force=args.force, formats=tuple(getattr(args, "formats", ())),
                       transparent=args.transparent, narration=args.narration)
     try:
-        return render(args.scenes, _params(args), options, progress=_progress(),
+        return render(args.scenes, params, options, progress=_progress(),
                       extra_targets=extra_targets)
     except OutputRefused as exc:
-        print(f"sigsat: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
+        _say(str(exc))
+        raise SystemExit(EXIT_USAGE) from None
     except BusyError as exc:
-        print(f"sigsat: {exc}", file=sys.stderr)
-        raise SystemExit(3) from None
+        _say(str(exc))
+        raise SystemExit(EXIT_BUSY) from None
     except RenderError as exc:
-        print(f"sigsat: {exc}", file=sys.stderr)
-        raise SystemExit(1) from None
-    except KeyboardInterrupt:
-        print("sigsat: interrupted; finished scenes and earlier renders are kept", file=sys.stderr)
-        raise SystemExit(130) from None
+        _say(str(exc))
+        raise SystemExit(EXIT_FAILED) from None
+    except KeyboardInterrupt as exc:
+        how = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        _say(f"{how}; finished scenes and earlier renders are kept")
+        raise SystemExit(EXIT_TERMINATED if how == "terminated" else EXIT_INTERRUPTED) from None
 
 
 def cmd_render(args) -> int:
@@ -166,8 +264,8 @@ def cmd_storyboard(args) -> int:
                           title=f"{spec.title} ({args.quality}, {report.out.name})")
             record_outputs(report.out, boards)
     except BusyError as exc:
-        print(f"sigsat: {exc}", file=sys.stderr)
-        return 3
+        _say(str(exc))
+        return EXIT_BUSY
     for board in boards:
         print(report.out / board)
     return 0
@@ -178,16 +276,61 @@ def cmd_narration(args) -> int:
     from .pipeline import scripts
 
     specs = [lecture.find_scene(n) for n in args.scenes] or list(lecture.SCENES)
-    text = script(scripts(specs, _params(args)))
-    folder = _params(args).narration.recordings
-    header = (f"# Record each line as {folder}/<id>.wav (the id is the first column), then render\n"
-              f"# with --narration recorded (or [narration] mode = \"recorded\").\n\n")
-    if args.output:
-        args.output.write_text(header + text)
-        print(f"wrote {args.output}")
-    else:
+    params = _params(args)
+    text = script(scripts(specs, params))
+    header = (f"# Record each line as {params.narration.recordings}/<id>.wav (the id is the first column), "
+              f"then render\n# with --narration recorded (or [narration] mode = \"recorded\").\n\n")
+    if not args.output:
         sys.stdout.write(header + text)
+        return 0
+    try:
+        write_atomically(args.output, header + text)
+    except _PathInTheWay as exc:
+        _say(str(exc))
+        return EXIT_USAGE
+    except OSError as exc:
+        _say(f"cannot write {args.output}: {exc.strerror or exc}; nothing was written")
+        return EXIT_FAILED
+    print(f"wrote {args.output}")
     return 0
+
+
+class _PathInTheWay(OSError):
+    """An output path the user must change: a folder, or a parent that is missing or a file."""
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that the file is either the old one or the whole new one.
+
+    The text goes to a hidden file beside the target, which is renamed over it when complete; a
+    failure removes the hidden file. A symbolic link is followed, so the file it points to is
+    replaced and the link kept.
+
+    Raises
+    ------
+    _PathInTheWay
+        ``path`` is a folder, or its folder does not exist or is not a folder.
+    OSError
+        Writing failed (permissions, a full disk); the old file, if any, is untouched.
+    """
+    target = Path(os.path.realpath(path))
+    if target.is_dir():
+        raise _PathInTheWay(f"{path} is a folder; name a file to write, such as {path / 'script.txt'}")
+    if not target.parent.is_dir():
+        raise _PathInTheWay(f"{path}: folder {target.parent} does not exist (or is not a folder); "
+                            f"create it first or name another file")
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies
+        with open(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
 
 
 def cmd_slides(args) -> int:
@@ -202,9 +345,12 @@ def cmd_slides(args) -> int:
         with locked(args.out):
             decks = build_deck(report.out, ids, formats=tuple(args.deck_formats) or FORMATS)
             write_gallery(args.out)
-    except (DeckError, BusyError) as exc:
-        print(f"sigsat: {exc}", file=sys.stderr)
-        return 1
+    except BusyError as exc:
+        _say(str(exc))
+        return EXIT_BUSY
+    except DeckError as exc:
+        _say(str(exc))
+        return EXIT_FAILED
     for path in decks.values():
         print(path)
     return 0
@@ -213,7 +359,7 @@ def cmd_slides(args) -> int:
 def cmd_doctor(args) -> int:
     from .doctor import run_checks
 
-    return run_checks()
+    return run_checks(args.out, args.params)
 
 
 _COMMANDS = {"render": cmd_render, "storyboard": cmd_storyboard, "list": cmd_list,

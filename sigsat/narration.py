@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import wave
 from pathlib import Path
 
-__all__ = ["fill", "reading_seconds", "recording_path", "script", "missing_recordings",
+__all__ = ["fill", "reading_seconds", "recording_path", "script", "recording_problems",
            "voice_cache_dir", "espeak_version", "spoken"]
 
 _FIELD = re.compile(r"{(\w+)}")
@@ -71,14 +72,34 @@ def script(scripts: list[tuple[str, str, dict[str, str]]]) -> str:
     return "\n".join(out)
 
 
-def missing_recordings(folder: str | os.PathLike, scripts: list[tuple[str, str, dict[str, str]]]) -> list[str]:
-    """``path: line`` for every line of ``scripts`` that has no recording in ``folder``."""
-    return [
-        f"{recording_path(folder, scene, beat)} ({line[:50]}...)"
-        for scene, _, lines in scripts
-        for beat, line in lines.items()
-        if not recording_path(folder, scene, beat).is_file()
-    ]
+def recording_problems(folder: str | os.PathLike, scripts: list[tuple[str, str, dict[str, str]]]) -> list[str]:
+    """``path (what is wrong)`` for every line of ``scripts`` whose recording in ``folder`` is
+    missing, empty, unreadable or not a WAV file with audio, in script order."""
+    problems = []
+    for scene, _, lines in scripts:
+        for beat, line in lines.items():
+            path = recording_path(folder, scene, beat)
+            problem = _wav_problem(path)
+            if problem:
+                problems.append(f"{path} ({problem}; the line: {line[:40]!r}...)")
+    return problems
+
+
+def _wav_problem(path: Path) -> str | None:
+    """What keeps ``path`` from being played as a recording (the voice reads it with ``wave``)."""
+    try:
+        if not path.is_file():
+            return "no recording" if not path.exists() else "no recording: not a file"
+        if path.stat().st_size == 0:
+            return "empty: 0 bytes"
+        with wave.open(str(path), "rb") as audio:
+            if audio.getnframes() == 0:
+                return "a WAV file without audio"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    except (EOFError, wave.Error) as exc:
+        return f"not a PCM WAV file ({exc or 'cut off'})"
+    return None
 
 
 def voice_cache_dir() -> Path:

@@ -10,6 +10,7 @@ import json
 import math
 import os
 import re
+import stat
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
@@ -24,6 +25,7 @@ __all__ = [
     "flatten",
     "PARAMS_ENV",
     "DEFAULT_FILE",
+    "MAX_FILE_BYTES",
 ]
 
 #: Environment variable through which `sigsat render` hands a parameter file to manim processes.
@@ -177,33 +179,90 @@ def from_mapping(data: dict, source: str = "<parameters>", base: Params | None =
     return params
 
 
+#: Largest parameter file read; a real one is well under 2 KiB, so anything bigger is a mistake
+#: (a log, a video, /dev/zero) that would otherwise be read into memory whole.
+MAX_FILE_BYTES = 1 << 20
+
+
+def _chosen_file(path: str | os.PathLike | None) -> tuple[Path, str] | None:
+    """The parameter file to read and how it was chosen (for messages), or None for the defaults."""
+    if path is not None:
+        return Path(path), ""
+    named = os.environ.get(PARAMS_ENV)
+    if named:
+        return Path(named), f" (named by ${PARAMS_ENV})"
+    # Anything called sigsat.toml counts, so that a folder or a dangling link by that name is
+    # refused rather than silently ignored.
+    if os.path.lexists(DEFAULT_FILE):
+        return Path(DEFAULT_FILE), " (in the working directory)"
+    return None
+
+
+_FIX = {"": "name a TOML file", f" (named by ${PARAMS_ENV})": f"point ${PARAMS_ENV} at a TOML file",
+        " (in the working directory)": "rename it, or replace it with a TOML file"}
+
+
+def _read_text(path: Path, origin: str) -> str:
+    """The file's text, refusing before reading anything that is not a regular file of sane size.
+
+    A FIFO would block and a device such as /dev/zero would never end, so both are refused from
+    their ``stat`` alone; the read itself is bounded too, in case the file grows meanwhile.
+    """
+    where = f"{path}{origin}"
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise ParamError(f"{where}: no such parameter file") from None
+    except OSError as exc:
+        raise ParamError(f"{where}: cannot read parameter file: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ParamError(f"{where}: is {_file_kind(info.st_mode)}, not a parameter file; "
+                         f"{_FIX.get(origin, _FIX[''])}")
+    if info.st_size > MAX_FILE_BYTES:
+        raise ParamError(f"{where}: {info.st_size} bytes is too large for a parameter file "
+                         f"(at most {MAX_FILE_BYTES} bytes); {_FIX.get(origin, _FIX[''])}")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ParamError(f"{where}: cannot read parameter file: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ParamError(f"{where}: too large for a parameter file (at most {MAX_FILE_BYTES} bytes)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParamError(f"{where}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+
+
+def _file_kind(mode: int) -> str:
+    kinds = [(stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+             (stat.S_ISSOCK, "a socket")]
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
 def load(path: str | os.PathLike | None = None) -> Params:
     """The effective parameters: defaults, overridden by a file.
 
     The file is ``path`` if given, else the one named by ``$SIGSAT_PARAMS``, else ``sigsat.toml``
-    in the working directory if it exists; with none of them, the defaults.
+    in the working directory if it exists; with none of them, the defaults. Whichever is chosen
+    must be a regular file of at most :data:`MAX_FILE_BYTES`.
 
     Examples
     --------
     >>> load().chain.layers
     5
     """
-    if path is None:
-        path = os.environ.get(PARAMS_ENV) or (DEFAULT_FILE if Path(DEFAULT_FILE).is_file() else None)
-    if path is None:
+    chosen = _chosen_file(path)
+    if chosen is None:
         return Params()
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ParamError(f"{path}: no such parameter file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ParamError(f"{path}: cannot read parameter file: {exc}") from None
+    path, origin = chosen
+    text = _read_text(path, origin)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ParamError(f"{path}: not valid TOML: {exc}") from None
-    params = from_mapping(data, str(path))
+        raise ParamError(f"{path}{origin}: not valid TOML: {exc}") from None
+    params = from_mapping(data, f"{path}{origin}")
     recordings = Path(params.narration.recordings)
     if "recordings" in data.get("narration", {}) and not recordings.is_absolute():
         # A folder named in a parameter file is relative to that file, wherever sigsat runs.

@@ -16,8 +16,10 @@ import functools
 import hashlib
 import importlib.metadata
 import importlib.util
+import itertools
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -186,6 +188,8 @@ _children_lock = threading.Lock()
 
 def _run_manim(args: list[str], env: dict, cwd: Path, log: Path) -> float:
     """Run manim, wait for it, return its peak resident memory in MiB; raise on failure."""
+    # A wide console keeps rich from folding file names and the exception across lines.
+    env = dict(env, COLUMNS="160")
     with open(log, "ab") as log_file:
         proc = subprocess.Popen([sys.executable, "-m", "manim", "render", *args], cwd=cwd, env=env,
                                 stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
@@ -198,10 +202,74 @@ def _run_manim(args: list[str], env: dict, cwd: Path, log: Path) -> float:
             with _children_lock:
                 _children.discard(proc)
     if proc.returncode != 0:
-        tail = log.read_text(errors="replace").strip().splitlines()[-1:] or ["(no output)"]
-        raise RenderError(f"manim failed with exit status {proc.returncode}: {tail[0].strip()} "
+        raise RenderError(f"{manim_failure(log.read_text(errors='replace'), proc.returncode)} "
                           f"(full log: {log})")
     return usage.ru_maxrss / 1024
+
+
+#: Causes known from the exception manim died of (a fragment of its message or its type), in words
+#: a lecturer can act on.
+KNOWN_CAUSES = [
+    ("latex failed but did not produce a log file",
+     "LaTeX could not run: check that it is installed ('sigsat doctor') and that the output path "
+     "has none of % ~ \\ \" {"),
+    ("does not support converting",
+     "dvisvgm could not turn LaTeX's output into SVG: install dvisvgm 2.4 or later ('sigsat doctor')"),
+    ("EOFError", "a WAV file ended early: an empty or cut-off recording or voice file"),
+    ("file does not start with RIFF id", "a recording or voice file is not a WAV file"),
+    ("MemoryError", "manim ran out of memory: render fewer scenes at once (--jobs 1)"),
+]
+
+
+def manim_failure(log: str, status: int) -> str:
+    r"""One line saying why a manim run failed, from its log and its exit status.
+
+    The cause is the last exception in the log (type and message, however rich wrapped it), the
+    innermost frame of this project's code it went through, and plain words for known causes;
+    without a traceback, the exit status (or the signal that killed manim) and the last line.
+
+    Examples
+    --------
+    >>> manim_failure("Traceback (most recent call last):\n  File \"/x/scenes/a.py\", line 3, in f\n"
+    ...               "    g()\nEOFError\n", 1)  # doctest: +ELLIPSIS
+    'manim failed: EOFError (at /x/scenes/a.py:3): a WAV file ended early: ...'
+    >>> manim_failure("", -9)
+    'manim was killed by signal SIGKILL'
+    """
+    exception, frame = _last_exception(log)
+    if exception is None:
+        if status < 0:
+            return f"manim was killed by signal {signal.Signals(-status).name}"
+        tail = log.strip().splitlines()[-1:] or ["(no output)"]
+        return f"manim failed with exit status {status}: {tail[0].strip()}"
+    where = f" (at {frame})" if frame else ""
+    plain = next((words for clue, words in KNOWN_CAUSES if clue in exception), None)
+    return f"manim failed: {exception}{where}" + (f": {plain}" if plain else "")
+
+
+_FRAME = re.compile(r"(/\S+?\.py)(?::|\"?, line )(\d+)")
+
+
+def _last_exception(log: str) -> tuple[str | None, str | None]:
+    """(``Type: message``, ``file:line`` of the innermost frame in scenes/ or sigsat/) of the last
+    traceback in a manim log, rich's boxed kind or Python's plain kind; (None, None) if none."""
+    lines = log.splitlines()
+    ends = [i for i, line in enumerate(lines) if line.startswith(("╰", "Traceback (most recent call last)"))]
+    if not ends:
+        return None, None
+    start = ends[-1]
+    body = lines[start + 1:]
+    if lines[start].startswith("╰"):
+        # rich wraps the message at the console width and keeps the space it broke at.
+        message = "".join(itertools.takewhile(str.strip, body))
+        top = max((i for i, line in enumerate(lines[:start]) if line.startswith("╭")), default=0)
+        frames_text = "\n".join(lines[top:start])
+    else:
+        message = next((l for l in body if l and not l[0].isspace()), "")
+        frames_text = "\n".join(body)
+    ours = [f"{m[1]}:{m[2]}" for m in _FRAME.finditer(frames_text)
+            if "/scenes/" in m[1] or "/sigsat/" in m[1]]
+    return " ".join(message.split()) or None, (ours[-1] if ours else None)
 
 
 def render_job(job: Job) -> JobResult:
@@ -459,10 +527,11 @@ def render(
     specs = sorted(dict.fromkeys(specs), key=lecture.SCENES.index)
     params = with_overrides(params, options)
     if params.narration.mode == "recorded":
-        missing = narration.missing_recordings(params.narration.recordings, scripts(specs, params))
-        if missing:
-            raise RenderError(f"{len(missing)} narration line(s) have no recording, the first: {missing[0]}; "
-                              f"'sigsat narration export' lists every line with its file name")
+        problems = narration.recording_problems(params.narration.recordings, scripts(specs, params))
+        if problems:  # the lecturer's files: bad input, refused before anything is touched
+            raise params_mod.ParamError(
+                f"{len(problems)} narration line(s) have no usable recording, the first: {problems[0]}; "
+                f"'sigsat narration export' lists every line with its file name")
     out = output_dir(options, params)
     check_targets(out, options.out, [*targets(specs, options), *extra_targets])
     try:
@@ -495,7 +564,8 @@ def _render_locked(specs: list[lecture.SceneSpec], params: Params, options: Opti
     own_pool = executor is None
     pool = executor or ThreadPoolExecutor(max_workers=max(1, options.jobs))
     previous = signal.getsignal(signal.SIGTERM)
-    if threading.current_thread() is threading.main_thread():
+    # SIGTERM cleans up like Ctrl-C, unless the caller (sigsat's CLI) already handles it.
+    if threading.current_thread() is threading.main_thread() and previous == signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _raise_interrupt)
     futures: dict[Future, Job] = {}
     try:

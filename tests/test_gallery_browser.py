@@ -1,14 +1,16 @@
 """The gallery page and the HTML deck, opened FROM FILES in headless Chromium with no network.
 
-Chromium is Debian's (/usr/bin/chromium), driven by Playwright's Python package; the network is
-unavailable (the browser context is offline, and every request that is not file:, data: or blob:
-is recorded and aborted). Screenshots go to the test's tmp dir and to /tmp/sigsat-screens/.
+Chromium (Debian's, or any Chromium or Chrome on PATH that runs: the one .ci/find-browser.sh
+finds, as `make test` does) is driven by Playwright's Python package; the network is unavailable
+(the browser context is offline, and every request that is not file:, data: or blob: is recorded
+and aborted). Screenshots go to the test's tmp dir and to /tmp/sigsat-screens/.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -17,7 +19,14 @@ import pytest
 from sigsat import gallery, lecture, media, slides
 from tests.test_slides import expected_lines, make_synthetic_render, real_render, stem
 
-CHROMIUM = Path("/usr/bin/chromium")
+
+def _find_chromium() -> Path | None:
+    done = subprocess.run(["bash", str(Path(__file__).resolve().parents[1] / ".ci" / "find-browser.sh")],
+                          capture_output=True, text=True)
+    return Path(done.stdout.strip()) if done.returncode == 0 else None
+
+
+CHROMIUM = _find_chromium()
 SCREENS = Path("/tmp/sigsat-screens")
 # The flags that keep Chromium off the network here (shared/notes/slides.md, env notes).
 # Playwright adds --headless itself, and --user-data-dir from launch_persistent_context's argument.
@@ -25,8 +34,8 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LOCAL = ("file:", "data:", "blob:")
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.is_file(),
-                                reason="Debian's chromium is not installed (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium or Chrome that runs on PATH "
+                                                          "(make test-system-deps says what to install)")
 
 
 class Browser:

@@ -250,7 +250,7 @@ def test_a_missing_recording_is_one_clear_line(tmp_path):
     spec = lecture.SCENES[0]
     write_tone(tmp_path / "recordings" / spec.id / f"{spec.beats[0]}.wav", 1.0)
     done = sigsat("render", spec.id, "--narration", "recorded", "--out", str(tmp_path / "r"), cwd=tmp_path)
-    assert done.returncode == 1
+    assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1
     assert f"recordings/{spec.id}/{spec.beats[1]}.wav" in lines[0] and "no recording" in lines[0]
