@@ -8,7 +8,6 @@ and the calling process moves them into place only when complete, then rewrites 
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import dataclasses
 import datetime
@@ -19,6 +18,7 @@ import importlib.metadata
 import importlib.util
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -101,6 +101,13 @@ def _imported_files(path: Path, roots: dict[str, Path]) -> list[Path]:
     return list(_imports_cached(path, stat.st_mtime_ns, stat.st_size, tuple(roots.items())))
 
 
+#: An import statement anywhere in a file (function-level ones too), parenthesised lists included.
+#: A match inside a docstring only adds a file to the key: safe, and a regex is ten times faster
+#: than parsing every file for each plan.
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)"
+                     r"|import[ \t]+([^\n]*))", re.M)
+
+
 @functools.lru_cache(maxsize=512)
 def _imports_cached(path: Path, _mtime: int, _size: int, roots: tuple) -> tuple[Path, ...]:
     root_of = dict(roots)
@@ -108,15 +115,17 @@ def _imports_cached(path: Path, _mtime: int, _size: int, roots: tuple) -> tuple[
     if path.name != "__init__.py":
         package = package.rpartition(".")[0]
     names = []
-    for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
-        if isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join(parent + ([base] if base else []))
-            names += [base] + [f"{base}.{alias.name}" for alias in node.names]
+    for found in _IMPORT.finditer(path.read_text(encoding="utf-8", errors="replace")):
+        source, listed, plain = found.groups()
+        if plain is not None:
+            names += _listed(plain)
+            continue
+        base = source.lstrip(".")
+        level = len(source) - len(base)
+        if level:
+            parent = package.split(".")[: len(package.split(".")) - level + 1]
+            base = ".".join(parent + ([base] if base else []))
+        names += [base] + [f"{base}.{name}" for name in _listed(listed)]
     files = []
     for name in names:
         parts = name.split(".")
@@ -128,6 +137,12 @@ def _imports_cached(path: Path, _mtime: int, _size: int, roots: tuple) -> tuple[
                 if candidate is not None and candidate.is_file():
                     files.append(candidate)
     return tuple(dict.fromkeys(files))
+
+
+def _listed(names: str) -> list[str]:
+    """``a as b, c`` (or a parenthesised, commented list of them) -> ``["a", "c"]``."""
+    names = re.sub(r"#[^\n]*", "", names).strip("() \t\n")
+    return [n.split()[0] for n in names.split(",") if n.strip()]
 
 
 def _module_name(path: Path, root_of: dict[str, Path]) -> str:
