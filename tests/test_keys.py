@@ -8,6 +8,20 @@ fingerprint holds its sections, subtitles, duration, what its voice service is a
 The fast tier uses opening runs (each scene until its first line reaches the voice service: about
 0.1 s) for every parameter, and whole first beats for the parameters the voice does not show;
 the slow tier runs every scene to the end under every parameter change.
+
+Mutations this module kills (fast tier), each checked by putting it in and seeing the test fail:
+
+- ``scene_key`` ignores ``network.batch``:
+  ``test_every_scene_whose_opening_changes_gets_a_new_key[network.batch]``
+- ``scene_key`` ignores ``--transparent``: ``test_transparent_and_formats_rekey_every_scene``
+- ``scene_key`` ignores ``narration.pause`` / ``voice`` / ``words_per_minute``:
+  ``test_every_scene_whose_opening_changes_gets_a_new_key[narration.<key>]``
+- ``scene_key`` ignores ``narration.mode`` / ``captions``:
+  ``test_a_change_the_voice_does_not_show_rekeys_a_scene_whose_first_beat_changes[narration.<key>]``
+- the key hashes whether espeak-ng is installed:
+  ``test_the_key_does_not_depend_on_espeak_being_installed``
+- a failed synthesis keeps its part file: ``test_a_failed_synthesis_leaves_no_part_file``;
+  no sweep of dead writers' part files: ``test_a_part_file_of_a_killed_render_is_swept_by_the_next``
 """
 
 from __future__ import annotations
