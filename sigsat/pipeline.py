@@ -35,7 +35,7 @@ from .params import Params
 
 __all__ = [
     "QUALITIES", "RenderError", "BusyError", "Options", "Job", "JobResult", "Plan",
-    "scene_key", "plan", "render_job", "render", "output_dir", "source_files",
+    "scene_key", "plan", "render_job", "render", "output_dir", "source_files", "unvoiced_lines",
 ]
 
 #: quality name -> (manim's -q flag, manim's folder name)
