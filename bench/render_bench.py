@@ -96,8 +96,8 @@ def main() -> None:
     # The parameter read by the fewest of the selected scenes (but at least one).
     readers: dict[str, list[str]] = {}
     for s in specs:
-        for key in s.reads:
-            if key not in lecture.COMMON_READS:
+        for key in lecture.reads(s, params_mod.Params()):
+            if key.split(".")[0] not in lecture.PRESENTATION_TABLES:
                 readers.setdefault(key, []).append(s.id)
     key = min(readers, key=lambda k: (len(readers[k]), k))
     table, name = key.split(".")

@@ -34,11 +34,11 @@ from manim import (
     config,
 )
 
-from sigsat import lessons, params as sigsat_params
-from sigsat.lecture import find_scene
+from sigsat import params as sigsat_params
+from sigsat.lecture import SceneInputs, find_scene, scene_inputs
 from sigsat.narration import spoken, voice_cache_dir
 from sigsat.params import Params
-from sigsat.theme import Palette, palette
+from sigsat.theme import Palette
 
 __all__ = ["Look", "Stage", "start", "beat", "make_axes", "make_caption", "make_text", "make_title", "Readout", "LAYOUT"]
 
@@ -86,6 +86,7 @@ class Stage:
     look: Look
     scene_id: str
     caption: VGroup | None = None
+    inputs: SceneInputs | None = None   # what the scene takes from the parameters
 
     @property
     def lines(self) -> dict[str, str]:
@@ -94,22 +95,31 @@ class Stage:
 
 def start(scene: Scene, lesson_module: ModuleType, params: Params | None = None) -> Stage:
     """Load the parameters (``$SIGSAT_PARAMS`` / ``sigsat.toml`` / defaults), build the scene's
-    lesson from them, apply the theme and set up the voice of ``[narration] mode``."""
+    lesson from them, apply the theme and set up the voice of ``[narration] mode``.
+
+    Everything comes from :func:`sigsat.lecture.scene_inputs`, which is also how the render
+    pipeline finds the parameters a scene reads (its render key): read nothing else here.
+    """
     params = params or sigsat_params.load()
-    look = Look(palette(params.theme.name))
+    spec = find_scene(type(scene).__name__)
+    inputs = scene_inputs(spec, params)
+    look = Look(inputs.palette)
     scene.camera.background_color = look.BACKGROUND
     config.background_color = look.BACKGROUND
-    scene_id = find_scene(type(scene).__name__).id
     voice = make_voice(params)
     if voice is not None:
         # Our beat writes one subtitle per line, spanning the beat; the plugin's would split
         # long lines into several cues.
         scene.set_speech_service(voice, create_subcaption=False)
-    return Stage(scene, params, lesson_module.build(params), look, scene_id)
+    return Stage(scene, params, inputs.lesson, look, spec.id, inputs=inputs)
 
 
 def make_voice(params: Params):
-    """The manim-voiceover service for ``[narration] mode``, or None for a silent video."""
+    """The manim-voiceover service for ``[narration] mode``, or None for a silent video.
+
+    The services name their audio with :mod:`sigsat.narration`'s store helpers, from the same
+    settings read here, so the render key covers the audio a render uses.
+    """
     n = params.narration
     if n.mode == "none":
         return None
@@ -148,7 +158,7 @@ def beat(method: Callable[[Scene], None]) -> Callable[[Scene], None]:
         else:
             _show_caption(stage, line)
             method(self)
-            remaining = lessons.hold_seconds(stage.params, line) - (self.time - began)
+            remaining = stage.inputs.holds[name] - (self.time - began)
             if remaining > 0:
                 self.wait(remaining)
         lasted = self.time - began

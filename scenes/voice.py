@@ -2,15 +2,14 @@
 
 Both are ``SpeechService`` subclasses, so a lecturer with a cloud voice can swap in any of the
 plugin's own services. Their audio lives in a persistent store (``~/.cache/sigsat/voice``), named
-by a hash of the text and the service settings and written atomically, so several renders can
-share it at once and nothing is synthesised twice. The plugin's own cache (a JSON file that every
+by a digest of the text and the service settings (:func:`sigsat.narration.store_name`, which the
+render key uses too) and written atomically, so several renders can share it at once and nothing
+is synthesised twice. A part file left by a killed render is swept by the next service. The plugin's own cache (a JSON file that every
 call appends to, without a lock) stays in each render's media folder.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -20,7 +19,8 @@ from typing import Callable
 
 from manim_voiceover.services.base import SpeechService
 
-from sigsat.narration import recording_path
+from sigsat.narration import (espeak_input, part_name, recorded_input, recording_path, store_name,
+                              sweep_stale_parts)
 
 __all__ = ["EspeakService", "RecordedService", "MissingRecording", "append_silence"]
 
@@ -46,18 +46,22 @@ class _StoredSpeech(SpeechService):
     def __init__(self, store: str | Path, pause: float = 0.0, **kwargs):
         self.store = Path(store)
         self.store.mkdir(parents=True, exist_ok=True)
+        sweep_stale_parts(self.store)
         self.pause = pause
         super().__init__(**kwargs)
 
     def _from_store(self, text: str, input_data: dict, cache_dir, make: Callable[[Path], None]) -> dict:
-        digest = hashlib.sha256(json.dumps(input_data, sort_keys=True).encode()).hexdigest()[:16]
-        name = f"{input_data['service']}-{digest}.wav"
+        name = store_name(input_data)
         stored = self.store / name
         if not stored.exists():
-            partial = stored.with_name(f".{name}.{os.getpid()}.part")
-            make(partial)
-            append_silence(partial, self.pause)
-            os.replace(partial, stored)
+            partial = stored.with_name(part_name(name))
+            try:
+                make(partial)
+                append_silence(partial, self.pause)
+                os.replace(partial, stored)
+            except BaseException:  # a failed tool or an interrupt: leave no part file behind
+                partial.unlink(missing_ok=True)
+                raise
         local = Path(cache_dir or self.cache_dir) / name
         if not local.exists():
             try:
@@ -77,8 +81,7 @@ class EspeakService(_StoredSpeech):
         super().__init__(store, pause, **kwargs)
 
     def generate_from_text(self, text: str, cache_dir=None, path=None, **kwargs) -> dict:
-        input_data = {"input_text": text, "service": "espeak-ng", "voice": self.voice,
-                      "words_per_minute": self.words_per_minute, "pause": self.pause}
+        input_data = espeak_input(text, self.voice, self.words_per_minute, self.pause)
 
         def speak(out: Path) -> None:
             subprocess.run(["espeak-ng", "-v", self.voice, "-s", str(self.words_per_minute),
@@ -102,6 +105,5 @@ class RecordedService(_StoredSpeech):
         source = recording_path(self.folder, scene, beat)
         if not source.is_file():
             raise MissingRecording(f"no recording {source} for the line {text!r}")
-        input_data = {"input_text": text, "service": "recorded", "sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
-                      "pause": self.pause}
+        input_data = recorded_input(text, source, self.pause)
         return self._from_store(text, input_data, cache_dir, lambda out: shutil.copyfile(source, out))

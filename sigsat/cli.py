@@ -188,11 +188,14 @@ def cmd_params(args) -> int:
 
 
 def cmd_list(args) -> int:
+    params = params_mod.load()  # what a scene reads can depend on the values (a silent voice)
     for i, spec in enumerate(lecture.SCENES, 1):
         print(f"{i}. {spec.id} ({spec.cls}): {spec.title}")
         print(f"   beats: {', '.join(spec.beats)}")
-        own = [r for r in spec.reads if r not in lecture.COMMON_READS]
-        print(f"   reads: {', '.join(own) or '-'} (+ theme and narration)")
+        reads = lecture.reads(spec, params)
+        own = [r for r in reads if r.split(".")[0] not in lecture.PRESENTATION_TABLES]
+        shown = [r for r in reads if r not in own]
+        print(f"   reads: {', '.join(own) or '-'}; presentation: {', '.join(shown)}")
     return 0
 
 

@@ -173,7 +173,7 @@ def _scene_card(folder: Path, rel: str, scene_id: str, entry: dict) -> str:
     if entry.get("rendered"):
         meta += " · rendered " + _e(str(entry["rendered"]).replace("T", " ").replace("+00:00", " UTC"))
     params = ", ".join(f"{_e(k)} = {_e(_value(v))}" for k, v in inputs.items()
-                       if k not in lecture.COMMON_READS)
+                       if k.split(".")[0] not in lecture.PRESENTATION_TABLES)
     return (f'<article class="card" id="{_e(rel.replace("/", "-"))}-{_e(scene_id)}">'
             f'<h3>{number}. {_e(title)}</h3>'
             f'{_player(folder, rel, stem, True, title)}'

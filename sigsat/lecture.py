@@ -1,15 +1,28 @@
-"""The lecture's scenes in lesson order: where each lives, its beats and the parameters it reads."""
+"""The lecture's scenes in lesson order: where each lives, its beats and what it takes from the
+parameters.
+
+A scene's parameters are discovered, not declared: :func:`reads` runs :func:`scene_inputs`
+(everything a running scene takes from the parameters) under a :class:`~sigsat.params.Recording`.
+Scenes get their parameters only through :func:`scene_inputs` and the voice set-up, and a test
+dry-runs every scene under a recording to hold them to it.
+"""
 
 from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
-__all__ = ["SceneSpec", "SCENES", "find_scene"]
+from . import narration, params as params_mod
+from .theme import Palette, palette
 
-#: Parameters that every scene reads (colours, captions, pacing, voice).
-COMMON_READS = ("theme.name", "narration.mode", "narration.captions", "narration.words_per_minute")
+__all__ = ["SceneSpec", "SCENES", "find_scene", "SceneInputs", "scene_inputs", "reads",
+           "PRESENTATION_TABLES"]
+
+#: Tables of the presentation (colours, captions, voice) rather than of a scene's subject: the
+#: gallery and ``sigsat list`` show them apart from a scene's own parameters.
+PRESENTATION_TABLES = ("theme", "narration")
 
 
 @dataclass(frozen=True)
@@ -23,7 +36,6 @@ class SceneSpec:
     id: str
     cls: str
     title: str
-    reads: tuple[str, ...]  # "table.key" of every parameter its picture or lines use
 
     @property
     def lesson(self) -> ModuleType:
@@ -38,25 +50,56 @@ class SceneSpec:
         return f"scenes.{self.id}"
 
 
-_NETWORK = ("network.depth", "network.width", "network.seed", "network.batch", "network.init")
-_CHAIN = ("chain.layers", "chain.per_layer_gradient", "chain.learning_rate")
-
 SCENES: tuple[SceneSpec, ...] = (
-    SceneSpec("saturation", "SigmoidSaturates", "The sigmoid saturates",
-              ("saturation.threshold", "saturation.probe_z") + COMMON_READS),
-    SceneSpec("derivative", "DerivativePeaksAtAQuarter", "The slope peaks at 0.25",
-              ("saturation.threshold",) + COMMON_READS),
-    SceneSpec("probe", "SlopeAtTheProbe", "Practice problem 1: the slope far out",
-              ("saturation.probe_z",) + COMMON_READS),
-    SceneSpec("chain", "GradientsShrinkLayerByLayer", "Practice problem 2: gradients multiply",
-              _CHAIN + COMMON_READS),
-    SceneSpec("measured", "RealNetworksMeasured", "Real networks, measured",
-              _NETWORK + COMMON_READS),
-    SceneSpec("relu", "ReluKeepsTheGradient", "ReLU keeps the gradient, but can die",
-              _NETWORK + COMMON_READS),
-    SceneSpec("takeaways", "KeyTakeaways", "Key takeaways",
-              ("saturation.threshold",) + _CHAIN + COMMON_READS),
+    SceneSpec("saturation", "SigmoidSaturates", "The sigmoid saturates"),
+    SceneSpec("derivative", "DerivativePeaksAtAQuarter", "The slope peaks at 0.25"),
+    SceneSpec("probe", "SlopeAtTheProbe", "Practice problem 1: the slope far out"),
+    SceneSpec("chain", "GradientsShrinkLayerByLayer", "Practice problem 2: gradients multiply"),
+    SceneSpec("measured", "RealNetworksMeasured", "Real networks, measured"),
+    SceneSpec("relu", "ReluKeepsTheGradient", "ReLU keeps the gradient, but can die"),
+    SceneSpec("takeaways", "KeyTakeaways", "Key takeaways"),
 )
+
+
+@dataclass(frozen=True)
+class SceneInputs:
+    """Everything a running scene takes from the parameters, besides its voice service."""
+
+    palette: Palette
+    lesson: Any                           # the lesson module's dataclass
+    captions: bool
+    audio: dict[str, dict | None]         # beat -> the voice service's input data; None: silent
+    holds: dict[str, float]               # beat -> seconds a silent beat holds (silent only)
+
+
+def scene_inputs(spec: SceneSpec, params: params_mod.Params) -> SceneInputs:
+    """What ``spec``'s scene shows and says under ``params``: the one place a scene reads them."""
+    from .lessons import hold_seconds
+
+    look = palette(params.theme.name)
+    lesson = spec.lesson.build(params)
+    n = params.narration
+    audio = {beat: narration.line_audio(n, spec.id, beat, line) for beat, line in lesson.lines.items()}
+    holds = {beat: hold_seconds(params, line) for beat, line in lesson.lines.items()
+             if audio[beat] is None}
+    return SceneInputs(look, lesson, n.captions, audio, holds)
+
+
+def reads(spec: SceneSpec, params: params_mod.Params) -> tuple[str, ...]:
+    """``"table.key"`` of every parameter ``spec``'s scene reads under ``params``, in file order.
+
+    Discovered by running :func:`scene_inputs` under a recording: which parameters a scene reads
+    can depend on their values (a silent scene does not read its voice).
+
+    Examples
+    --------
+    >>> silent = params_mod.from_mapping({"narration": {"mode": "none"}})
+    >>> [("narration.voice" in reads(SCENES[1], p)) for p in (params_mod.Params(), silent)]
+    [True, False]
+    """
+    seen = params_mod.Recording(params)
+    scene_inputs(spec, seen)
+    return seen.reads
 
 
 def find_scene(name: str) -> SceneSpec:

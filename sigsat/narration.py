@@ -7,14 +7,18 @@ the narration with the picture.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
-import subprocess
+import shutil
 import wave
 from pathlib import Path
+from typing import Any
 
 __all__ = ["fill", "reading_seconds", "recording_path", "script", "recording_problems",
-           "voice_cache_dir", "espeak_version", "spoken"]
+           "voice_cache_dir", "espeak_available", "spoken", "voiced_text", "espeak_input",
+           "recorded_input", "line_audio", "store_name", "part_name", "sweep_stale_parts"]
 
 _FIELD = re.compile(r"{(\w+)}")
 
@@ -108,13 +112,96 @@ def voice_cache_dir() -> Path:
     return Path(base) / "sigsat" / "voice"
 
 
-def espeak_version() -> str:
-    """espeak-ng's version line (part of the render key: another espeak speaks differently)."""
+def espeak_available() -> bool:
+    """Whether espeak-ng can be run (lines missing from the voice store need it)."""
+    return shutil.which("espeak-ng") is not None
+
+
+# The voice store: one WAV per line and voice, named by a digest of what made it. The scenes'
+# speech services (scenes/voice.py) and the render key (sigsat.pipeline) both name files with
+# these functions, so the key covers exactly the audio a render uses and the two cannot drift.
+
+
+def voiced_text(line: str) -> str:
+    """The text a voice service receives for a narration line.
+
+    The line as spoken, with whitespace collapsed as manim-voiceover does before it calls the
+    service (the store name is a digest of this text).
+
+    Examples
+    --------
+    >>> voiced_text("σ′(5)   ≈ 0.0066,  tiny ")
+    'sigma prime(5) ≈ 0.0066, tiny'
+    """
+    return " ".join(spoken(line).split())
+
+
+def espeak_input(text: str, voice: str, words_per_minute: float, pause: float) -> dict[str, Any]:
+    """What espeak-ng is asked to say: the input data of one line, digested into its store name."""
+    return {"input_text": text, "service": "espeak-ng", "voice": voice,
+            "words_per_minute": int(round(words_per_minute)), "pause": pause}
+
+
+def recorded_input(text: str, recording: Path, pause: float) -> dict[str, Any]:
+    """What a recorded line plays: its text and the recording's content (None when missing)."""
+    digest = hashlib.sha256(recording.read_bytes()).hexdigest() if recording.is_file() else None
+    return {"input_text": text, "service": "recorded", "sha256": digest, "pause": pause}
+
+
+def line_audio(narration: Any, scene: str, beat: str, line: str) -> dict[str, Any] | None:
+    """The voice service's input data for one beat's line under ``[narration]``; None when silent."""
+    text = voiced_text(line)
+    if narration.mode == "espeak":
+        return espeak_input(text, narration.voice, narration.words_per_minute, narration.pause)
+    if narration.mode == "recorded":
+        return recorded_input(text, recording_path(narration.recordings, scene, beat), narration.pause)
+    return None
+
+
+def store_name(input_data: dict[str, Any]) -> str:
+    """The file name of a line's audio in the voice store: content-addressed by its input data.
+
+    Examples
+    --------
+    >>> hello = store_name(espeak_input("Hello.", "en-us", 150, 0.6))
+    >>> hello.startswith("espeak-ng-"), hello == store_name(espeak_input("Hello.", "en-us", 150, 0.8))
+    (True, False)
+    """
+    digest = hashlib.sha256(json.dumps(input_data, sort_keys=True).encode()).hexdigest()[:16]
+    return f"{input_data['service']}-{digest}.wav"
+
+
+_PART = re.compile(r"\.(?P<name>.+)\.(?P<pid>\d+)\.part")
+
+
+def part_name(name: str, pid: int | None = None) -> str:
+    """The temporary name under which process ``pid`` (this one) writes store file ``name``."""
+    return f".{name}.{os.getpid() if pid is None else pid}.part"
+
+
+def sweep_stale_parts(store: Path) -> list[Path]:
+    """Remove part files of the voice store whose writer is gone (killed mid-write); return them.
+
+    A part file of a live process is being written and stays.
+    """
+    removed = []
+    for path in store.glob(".*.part"):
+        found = _PART.fullmatch(path.name)
+        if found is None or _alive(int(found["pid"])):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
     try:
-        done = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True, check=True)
-    except (OSError, subprocess.CalledProcessError):
-        return "espeak-ng missing"
-    return done.stdout.split("Data at")[0].strip()
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 _SUPERSCRIPT_DIGITS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")

@@ -23,6 +23,7 @@ __all__ = [
     "from_mapping",
     "to_toml",
     "flatten",
+    "Recording",
     "PARAMS_ENV",
     "DEFAULT_FILE",
     "MAX_FILE_BYTES",
@@ -277,6 +278,51 @@ def flatten(params: Params) -> dict[str, Any]:
         for s in fields(params)
         for k in fields(getattr(params, s.name))
     }
+
+
+class _RecordingTable:
+    """One table of a :class:`Recording`: every key read is noted as ``"table.key"``."""
+
+    __slots__ = ("_table", "_name", "_reads")
+
+    def __init__(self, table: Any, name: str, reads: set[str]):
+        self._table, self._name, self._reads = table, name, reads
+
+    def __getattr__(self, key: str) -> Any:
+        value = getattr(self._table, key)
+        self._reads.add(f"{self._name}.{key}")
+        return value
+
+
+class Recording:
+    """``params`` seen through a recorder: which parameters did a computation read?
+
+    Like a compiler's dependency output (``gcc -MD``), the reads are discovered by running the
+    code, not declared beside it, so a new read cannot be forgotten. Only attribute access is
+    recorded; code that copies a whole table (``dataclasses.replace``, ``asdict``) is not
+    supported and fails loudly rather than reading unseen.
+
+    Examples
+    --------
+    >>> seen = Recording(Params())
+    >>> seen.chain.layers, seen.theme.name
+    (5, 'dark')
+    >>> seen.reads
+    ('chain.layers', 'theme.name')
+    """
+
+    __slots__ = ("_params", "_reads")
+
+    def __init__(self, params: Params):
+        self._params, self._reads = params, set()
+
+    def __getattr__(self, table: str) -> _RecordingTable:
+        return _RecordingTable(getattr(self._params, table), table, self._reads)
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """Every ``"table.key"`` read so far, in parameter-file order."""
+        return tuple(k for k in flatten(self._params) if k in self._reads)
 
 
 def _toml_value(value: Any) -> str:

@@ -37,16 +37,13 @@ from .params import Params
 
 __all__ = [
     "QUALITIES", "RenderError", "BusyError", "OutputRefused", "Options", "Job", "JobResult", "Plan",
-    "scene_key", "plan", "render_job", "render", "output_dir", "source_files",
+    "scene_key", "plan", "render_job", "render", "output_dir", "source_files", "unvoiced_lines",
 ]
 
 #: quality name -> (manim's -q flag, manim's folder name)
 QUALITIES = {"low": ("l", "480p15"), "medium": ("m", "720p30"), "high": ("h", "1080p60"),
              "4k": ("k", "2160p60")}
 FORMATS = ("gif",)
-#: sigsat modules that never change a picture: editing them re-renders nothing.
-PIPELINE_ONLY = {"cli.py", "pipeline.py", "media.py", "storyboard.py", "doctor.py", "slides.py",
-                 "gallery.py", "manifest.py"}
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -82,53 +79,112 @@ def scene_file(spec: lecture.SceneSpec) -> Path:
 
 
 def source_files(spec: lecture.SceneSpec) -> list[Path]:
-    """Every source file whose change can change the scene's video."""
-    scene_path = scene_file(spec)
-    files = [scene_path, scene_path.parent / "common.py"]
-    own_lesson = f"{spec.id}.py"
-    for path in sorted(PACKAGE_DIR.rglob("*.py")):
-        rel = path.relative_to(PACKAGE_DIR)
-        if rel.parts[0] == "lessons" and rel.name not in ("__init__.py", own_lesson):
-            continue  # another scene's lesson
-        if len(rel.parts) == 1 and rel.name in PIPELINE_ONLY:
+    """Every project source file whose change can change the scene's video: the scene module and
+    every ``scenes``/``sigsat`` module it imports, directly or not.
+
+    Found by reading import statements, function-level ones included (``scenes/voice.py`` is
+    imported only when a voice is set up), so a new import is part of the key without a list.
+    """
+    roots = {"scenes": scene_file(spec).parent, "sigsat": PACKAGE_DIR}
+    found: set[Path] = set()
+    todo = [scene_file(spec)]
+    while todo:
+        path = todo.pop()
+        if path not in found:
+            found.add(path)
+            todo += _imported_files(path, roots)
+    return sorted(found)
+
+
+def _imported_files(path: Path, roots: dict[str, Path]) -> list[Path]:
+    """Project files that importing ``path`` runs: each imported module and its packages."""
+    stat = path.stat()
+    return list(_imports_cached(path, stat.st_mtime_ns, stat.st_size, tuple(roots.items())))
+
+
+#: An import statement anywhere in a file (function-level ones too), parenthesised lists included.
+#: A match inside a docstring only adds a file to the key: safe, and a regex is ten times faster
+#: than parsing every file for each plan.
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)"
+                     r"|import[ \t]+([^\n]*))", re.M)
+
+
+@functools.lru_cache(maxsize=512)
+def _imports_cached(path: Path, _mtime: int, _size: int, roots: tuple) -> tuple[Path, ...]:
+    root_of = dict(roots)
+    package = _module_name(path, root_of)
+    if path.name != "__init__.py":
+        package = package.rpartition(".")[0]
+    names = []
+    for found in _IMPORT.finditer(path.read_text(encoding="utf-8", errors="replace")):
+        source, listed, plain = found.groups()
+        if plain is not None:
+            names += _listed(plain)
             continue
-        files.append(path)
-    return files
+        base = source.lstrip(".")
+        level = len(source) - len(base)
+        if level:
+            parent = package.split(".")[: len(package.split(".")) - level + 1]
+            base = ".".join(parent + ([base] if base else []))
+        names += [base] + [f"{base}.{name}" for name in _listed(listed)]
+    files = []
+    for name in names:
+        parts = name.split(".")
+        if parts[0] not in root_of:
+            continue
+        for depth in range(1, len(parts) + 1):  # every package on the way runs its __init__
+            stem = root_of[parts[0]].joinpath(*parts[1:depth])
+            for candidate in (stem / "__init__.py", stem.with_suffix(".py") if depth > 1 else None):
+                if candidate is not None and candidate.is_file():
+                    files.append(candidate)
+    return tuple(dict.fromkeys(files))
+
+
+def _listed(names: str) -> list[str]:
+    """``a as b, c`` (or a parenthesised, commented list of them) -> ``["a", "c"]``."""
+    names = re.sub(r"#[^\n]*", "", names).strip("() \t\n")
+    return [n.split()[0] for n in names.split(",") if n.strip()]
+
+
+def _module_name(path: Path, root_of: dict[str, Path]) -> str:
+    for top, root in root_of.items():
+        if path.is_relative_to(root):
+            rel = path.relative_to(root).with_suffix("")
+            parts = [p for p in rel.parts if p != "__init__"]
+            return ".".join([top, *parts])
+    raise RenderError(f"{path} is outside the project's packages")
 
 
 def scene_key(spec: lecture.SceneSpec, params: Params, options: Options) -> str:
-    """A hash of every input of one scene's render: equal keys mean an identical video."""
+    """A hash of every input of one scene's render: equal keys mean an identical video.
+
+    The parameters are those the scene reads (discovered, :func:`sigsat.lecture.reads`); the
+    audio is named by its voice-store file, which is what the render plays whether or not
+    espeak-ng is installed.
+    """
     h = hashlib.sha256()
     flat = params_mod.flatten(params)
     h.update(f"manim {importlib.metadata.version('manim')}\n".encode())
     h.update(f"quality {options.quality} transparent {options.transparent} "
              f"formats {sorted(options.formats)}\n".encode())
-    for key in spec.reads:
+    seen = params_mod.Recording(params)
+    inputs = lecture.scene_inputs(spec, seen)
+    for key in seen.reads:
         h.update(f"{key}={flat[key]!r}\n".encode())
-    h.update(f"voice {narration_inputs(spec, params)}\n".encode())
+    for beat, audio in inputs.audio.items():
+        h.update(f"audio {beat} {narration.store_name(audio) if audio else 'silent'}\n".encode())
     for path in source_files(spec):
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:20]
 
 
-@functools.lru_cache(maxsize=1)
-def _espeak() -> str:
-    return narration.espeak_version()
-
-
-def narration_inputs(spec: lecture.SceneSpec, params: Params) -> str:
-    """What the scene's audio depends on beyond its text and the parameters: the synthesiser's
-    version, or the content of the lecturer's recordings."""
-    n = params.narration
-    if n.mode == "espeak":
-        return _espeak()
-    if n.mode == "recorded":
-        digests = []
-        for beat in spec.beats:
-            path = narration.recording_path(n.recordings, spec.id, beat)
-            digests.append(hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing")
-        return " ".join(digests)
-    return ""
+def unvoiced_lines(specs: Iterable[lecture.SceneSpec], params: Params) -> list[str]:
+    """Store names of the lines of ``specs`` that espeak-ng would have to synthesise."""
+    store = narration.voice_cache_dir()
+    return [name for spec in specs
+            for audio in lecture.scene_inputs(spec, params).audio.values()
+            if audio and audio["service"] == "espeak-ng"
+            and not (store / (name := narration.store_name(audio))).exists()]
 
 
 def scripts(specs: Iterable[lecture.SceneSpec], params: Params) -> list[tuple[str, str, dict[str, str]]]:
@@ -545,18 +601,19 @@ def render(
         try:
             _clean_leftovers(out)
             manifest = manifest_mod.read_or_set_aside(out)
+            the_plan = plan(specs, params, options, manifest)
+            _check_voice(the_plan, params)  # before the folder is claimed: a refusal changes nothing
             if not manifest_mod.is_sigsat_folder(out):
                 manifest_mod.write(out, manifest)  # the folder is sigsat's from now on
-            return _render_locked(specs, params, options, manifest, executor,
+            return _render_locked(the_plan, params, options, manifest, executor,
                                   progress or (lambda _msg: None))
         finally:
             _clean_leftovers(out)
 
 
-def _render_locked(specs: list[lecture.SceneSpec], params: Params, options: Options, manifest: dict,
+def _render_locked(the_plan: Plan, params: Params, options: Options, manifest: dict,
                    executor: Executor | None, say: Callable[[str], None]) -> Report:
-    out = output_dir(options, params)
-    the_plan = plan(specs, params, options, manifest)
+    out = the_plan.out
     flat = params_mod.flatten(params)
     # Longest scenes first keeps both cores busy to the end.
     jobs = sorted(the_plan.jobs, key=lambda j: -manifest["scenes"].get(j.scene_id, {}).get("duration", 0))
@@ -586,7 +643,7 @@ def _render_locked(specs: list[lecture.SceneSpec], params: Params, options: Opti
                     + _now_rendering(running, waiting, futures[future].scene_id))
                 continue
             spec = lecture.find_scene(result.scene_id)
-            _commit(result, out, manifest, {k: flat[k] for k in spec.reads})
+            _commit(result, out, manifest, {k: flat[k] for k in lecture.reads(spec, params)})
             done.append(result)
             say(f"[{i}/{len(jobs)}] {result.scene_id} rendered in {result.seconds:.1f} s"
                 + _now_rendering(running, waiting, result.scene_id))
@@ -609,6 +666,18 @@ def _render_locked(specs: list[lecture.SceneSpec], params: Params, options: Opti
             if threading.current_thread() is threading.main_thread():
                 signal.signal(signal.SIGTERM, previous)
     return Report(out, done, the_plan.up_to_date, assembled)
+
+
+def _check_voice(the_plan: Plan, params: Params) -> None:
+    """Stop before any manim run when a line must be synthesised and espeak-ng is missing (a warm
+    voice store renders without it)."""
+    if params.narration.mode != "espeak" or narration.espeak_available():
+        return
+    unvoiced = unvoiced_lines([lecture.find_scene(j.scene_id) for j in the_plan.jobs], params)
+    if unvoiced:
+        raise RenderError(f"espeak-ng is not installed and {len(unvoiced)} narration line(s) are not in "
+                          f"the voice store {narration.voice_cache_dir()}: install espeak-ng, or render "
+                          f"silent with --narration none")
 
 
 def _now_rendering(running: list[str], waiting: list[str], finished: str) -> str:

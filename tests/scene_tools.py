@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import json
 from dataclasses import dataclass, field
+
+import pytest
 
 from sigsat.lecture import SceneSpec
 
@@ -23,6 +27,21 @@ class Run:
     subtitles: list[str] = field(default_factory=list)
     offscreen: list[str] = field(default_factory=list)  # "beat: mobject" outside the frame
     duration: float = 0.0
+    audio: list[dict] = field(default_factory=list)     # the voice service's input data, per line
+    pictures: list[str] = field(default_factory=list)   # digest of the picture at each section end
+    reads: tuple[str, ...] = ()                         # parameters the scene read while it ran
+    background: str = ""                                # the camera's background colour
+
+    def fingerprint(self) -> str:
+        """A digest of everything the video is made of: an independent oracle of "the output
+        changed" (sections, subtitles, duration, what the voice says, the pictures)."""
+        seen = [self.sections, self.subtitles, round(self.duration, 6), self.audio, self.pictures,
+                self.background]
+        return hashlib.sha256(json.dumps(seen, sort_keys=True).encode()).hexdigest()
+
+
+class _Enough(Exception):
+    """Stops a dry run after the beats it was asked for."""
 
 
 def outside_frame(scene, margin: float = 0.02) -> list[str]:
@@ -41,9 +60,32 @@ def outside_frame(scene, margin: float = 0.02) -> list[str]:
     return bad
 
 
-def dry_run(spec: SceneSpec, monkeypatch) -> Run:
-    """construct() of the scene under manim's dry_run, with sections and frame checks recorded."""
+def picture(scene) -> str:
+    """A digest of every mobject on screen: its type, points (to 1e-6) and colours, in order."""
+    h = hashlib.sha256()
+    for mob in scene.mobjects:
+        for part in mob.get_family():
+            h.update(type(part).__name__.encode())
+            h.update(part.points.round(6).tobytes())
+            for name in ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas"):
+                rgbas = getattr(part, name, None)
+                if rgbas is not None:
+                    h.update(rgbas.round(6).tobytes())
+            h.update(repr(getattr(part, "z_index", 0)).encode())
+    return h.hexdigest()
+
+
+def dry_run(spec: SceneSpec, monkeypatch=None, beats: int | None = None, voices: int | None = None) -> Run:
+    """construct() of the scene under manim's dry_run, with sections, frame checks, the voice's
+    input, the pictures and the parameters read recorded; only the first ``beats`` if given, or
+    until ``voices`` lines have been handed to the voice service (about the cost of a start()).
+
+    ``monkeypatch`` is accepted for the callers that pass it; the patches here are undone when
+    the run ends."""
     from manim import Scene, tempconfig
+
+    from scenes import voice
+    from sigsat import params as params_mod
 
     run = Run()
     original = Scene.next_section
@@ -51,15 +93,43 @@ def dry_run(spec: SceneSpec, monkeypatch) -> Run:
     def next_section(self, name="unnamed", *args, **kwargs):
         if run.sections:
             run.offscreen += [f"{run.sections[-1]}: {b}" for b in outside_frame(self)]
+            run.pictures.append(picture(self))
+        if beats is not None and len(run.sections) == beats:
+            raise _Enough
         run.sections.append(name)
         return original(self, name, *args, **kwargs)
 
-    monkeypatch.setattr(Scene, "next_section", next_section)
+    from_store = voice._StoredSpeech._from_store
+
+    def recorded_from_store(self, text, input_data, *args, **kwargs):
+        run.audio.append(input_data)
+        if voices is not None and len(run.audio) == voices:
+            raise _Enough
+        return from_store(self, text, input_data, *args, **kwargs)
+
+    recording = []
+    load = params_mod.load
+
+    def recorded_load(*args, **kwargs):
+        recording.append(params_mod.Recording(load(*args, **kwargs)))
+        return recording[-1]
+
     cls = getattr(importlib.import_module(spec.module), spec.cls)
-    with tempconfig(DRY_RUN):
+    # Patches undone after each run, so that runs in one test do not wrap each other's.
+    with pytest.MonkeyPatch.context() as patch, tempconfig(DRY_RUN):
+        patch.setattr(Scene, "next_section", next_section)
+        patch.setattr(voice._StoredSpeech, "_from_store", recorded_from_store)
+        patch.setattr(params_mod, "load", recorded_load)
         scene = cls()
-        scene.render()
-        run.offscreen += [f"{run.sections[-1]}: {b}" for b in outside_frame(scene)]
+        try:
+            scene.render()
+        except _Enough:
+            pass
+        else:
+            run.offscreen += [f"{run.sections[-1]}: {b}" for b in outside_frame(scene)]
+            run.pictures.append(picture(scene))
         run.subtitles = [s.content for s in scene.renderer.file_writer.subcaptions]
         run.duration = scene.time
+        run.background = str(scene.camera.background_color)
+    run.reads = recording[0].reads if recording else ()
     return run

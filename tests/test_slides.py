@@ -108,7 +108,7 @@ def make_synthetic_render(out: Path, specs=SYNTHETIC_SCENES, params: Params | No
             shutil.copyfile(out / s / sections[0]["video"], out / f"{s}.mp4")
         media.last_frame(out / f"{s}.mp4").save(out / f"{s}.png")
         (out / f"{s}.vtt").write_text("WEBVTT\n\n1\n00:00:00.000 --> 00:00:00.300\nline\n")
-        manifest["scenes"][spec.id] = {"key": "synthetic", "inputs": {k: flat[k] for k in spec.reads},
+        manifest["scenes"][spec.id] = {"key": "synthetic", "inputs": {k: flat[k] for k in lecture.reads(spec, Params())},
                                        "files": [f"{s}.mp4", f"{s}.vtt", f"{s}.png", s], "duration": 0.4}
     (out / "manifest.json").write_text(json.dumps(manifest))
     return out
