@@ -237,7 +237,7 @@ class ReluKeepsTheGradient(VoiceoverScene):
         summary = VGroup(
             make_text(f"{r.shown['deepest_dead']} dead: {r.shown['deepest_percent']}", look, 24,
                       look.DEAD),
-            make_text(f"all layers: {r.shown['mean_percent']}", look, 24, look.MUTED),
+            make_text(f"all layers: {r.shown['all_layers']}", look, 24, look.MUTED),
         ).arrange(RIGHT, buff=0.45).next_to(grid, DOWN, buff=0.2)
         self.play(FadeOut(self.step_formula), run_time=LAYOUT.fade)
         self.play(FadeIn(header), FadeIn(grid, lag_ratio=0.02), run_time=LAYOUT.draw)
