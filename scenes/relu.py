@@ -238,7 +238,10 @@ class ReluKeepsTheGradient(VoiceoverScene):
             make_text(f"{r.shown['deepest_dead']} dead: {r.shown['deepest_percent']}", look, 24,
                       look.DEAD),
             make_text(f"all layers: {r.shown['all_layers']}", look, 24, look.MUTED),
-        ).arrange(RIGHT, buff=0.45).next_to(grid, DOWN, buff=0.2)
+        ).arrange(RIGHT, buff=0.45)
+        if summary.width > COLUMN_WIDTH:  # "... get no gradient" takes a row of its own
+            summary.arrange(DOWN, buff=0.15)
+        summary.next_to(grid, DOWN, buff=0.2)
         self.play(FadeOut(self.step_formula), run_time=LAYOUT.fade)
         self.play(FadeIn(header), FadeIn(grid, lag_ratio=0.02), run_time=LAYOUT.draw)
         self.play(FadeIn(summary), run_time=LAYOUT.fade * 2)
