@@ -155,9 +155,14 @@ class GradientsShrinkLayerByLayer(VoiceoverScene):
         factors = VGroup()
         for i in range(1, len(self.xs) - 1):
             factor = make_text(self.lesson.factor_label, look, NUMBER_SIZE, look.GRADIENT)
-            lift = STAGGER if factor.width > spacing - 0.15 and i % 2 else 0.0
+            # Too wide for one link: every other label goes under the row (above, it would meet
+            # the title), and a label wider than two links is narrowed.
+            crowded = factor.width > spacing - 0.15
+            if factor.width > 2 * spacing - 0.2:
+                factor.scale_to_fit_width(2 * spacing - 0.2)
+            side = -1 if crowded and i % 2 else 1
             factors.add(factor.move_to([(self.xs[i] + self.xs[i + 1]) / 2,
-                                        ROW_Y + NODE_RADIUS + 0.22 + lift, 0]))
+                                        ROW_Y + side * (NODE_RADIUS + 0.22), 0]))
         return factors
 
     def make_direction(self) -> VGroup:

@@ -22,6 +22,7 @@ from manim import (
     ValueTracker,
     VGroup,
     Write,
+    config,
     linear,
 )
 
@@ -50,6 +51,7 @@ GRID_HEIGHT = 1.25
 GRID_COLUMNS = 16
 GRID_PITCH = 0.28
 SHADE_OPACITY = 0.2
+FRAME_MARGIN = 0.3       # text keeps this far from the frame's edge
 DROP_ARROW = 1.6       # length of the arrow beside 'bias - shift'
 FORMULA_SIZE = 40
 
@@ -242,6 +244,9 @@ class ReluKeepsTheGradient(VoiceoverScene):
         if summary.width > COLUMN_WIDTH:  # "... get no gradient" takes a row of its own
             summary.arrange(DOWN, buff=0.15)
         summary.next_to(grid, DOWN, buff=0.2)
+        overhang = summary.get_right()[0] - (config.frame_width / 2 - FRAME_MARGIN)
+        if overhang > 0:  # a long line centred on a narrow grid: pull it back from the edge
+            summary.shift(LEFT * overhang)
         self.play(FadeOut(self.step_formula), run_time=LAYOUT.fade)
         self.play(FadeIn(header), FadeIn(grid, lag_ratio=0.02), run_time=LAYOUT.draw)
         self.play(FadeIn(summary), run_time=LAYOUT.fade * 2)

@@ -129,6 +129,11 @@ def power_tex(base: str, exponent: int) -> str:
     return (f"({tex})" if "×" in base or base.startswith("-") else tex) + f"^{{{exponent}}}"
 
 
+def _factor_tex(shown: str) -> str:
+    """TeX of a factor in a product; a power of ten in brackets (0.1 x (1 x 10^-1200))."""
+    return f"({as_tex(shown)})" if "×" in shown else as_tex(shown)
+
+
 def build(params: Params) -> Chain:
     """Scene 4 under ``params``.
 
@@ -173,8 +178,8 @@ def build(params: Params) -> Chain:
         total=problem.total,
         update=problem.update,
         total_tex=f"{power_tex(shown['per_layer'], p.layers)} = {as_tex(shown['total'])}",
-        update_tex=(rf"\Delta w = {as_tex(shown['learning_rate'])} \times {as_tex(shown['total'])}"
-                    rf" = {as_tex(shown['update'])}"),
+        update_tex=(rf"\Delta w = {_factor_tex(shown['learning_rate'])} \times "
+                    rf"{_factor_tex(shown['total'])} = {as_tex(shown['update'])}"),
         verdict=onscreen,
         lines=fill(LINES, values),
     )
