@@ -81,3 +81,15 @@ def test_axes_hold_the_curves_and_the_threshold(lesson):
     assert d.output_range[:2] == (0.0, 1.0)
     assert d.z_extent >= params.saturation.threshold + 1
     assert d.z_extent / d.z_step <= 6  # at most 13 numbered ticks along the shared z axis
+
+
+@pytest.mark.parametrize("threshold", [0.5, 3.0, 8.0])
+def test_the_live_slope_readout_ends_on_two_figures_like_scene_1s(threshold):
+    # Scene 2's readout had a fixed 4 decimals: sigma'(9) = 0.000123 read 0.0001.
+    from sigsat.params import from_mapping
+
+    d = derivative.build(from_mapping({"saturation": {"threshold": threshold}}))
+    end = oracle_slope(d.z_extent)  # the sweep stops at the right end of the z axis
+    text = f"{end:.{d.slope_places}f}"
+    assert len(text.replace(".", "").lstrip("0")) == 2, text
+    assert abs(float(text) - end) <= 0.5 * 10 ** -d.slope_places
