@@ -53,7 +53,7 @@ def test_a_parameter_reads_as_written(x, shown):
 
 @given(st.floats(min_value=1e-9, max_value=1e3))
 def test_a_bound_is_true_and_tight(x):
-    above, below = Decimal(fmt_bound(x)), Decimal(fmt_bound(x, upper=False))
+    above, below = read_back(fmt_bound(x)), read_back(fmt_bound(x, upper=False))
     assert below <= Decimal(repr(x)) <= above
     assert above - below <= Decimal(1).scaleb(above.adjusted() - 1)  # one unit of the 2nd figure
 
