@@ -21,6 +21,7 @@ from manim import (
     MathTex,
     Rectangle,
     SurroundingRectangle,
+    Transform,
     VGroup,
     Write,
 )
@@ -43,6 +44,7 @@ NUMBER_SIZE = 22
 SCALE_SIZE = 28
 FORMULA_SIZE = 42
 FORMULA_Y = -1.72
+FORMULAS_WIDTH = 13.2  # the total and the update side by side fit in this width
 VERDICT_Y = -2.36
 DIRECTION_Y = 0.6  # the "backward pass" arrow of the first beat
 PASS_TIME = 5.0  # the whole backward pass, however many layers
@@ -119,12 +121,14 @@ class GradientsShrinkLayerByLayer(VoiceoverScene):
         look = self.stage.look
         update = MathTex(self.lesson.update_tex, font_size=FORMULA_SIZE, color=look.TEXT)
         update.next_to(self.total, RIGHT, buff=1.0)
-        formulas = VGroup(self.total, update)
-        shift = -formulas.get_center()[0]  # centre the pair of formulas
+        # The pair of formulas, centred, and narrowed to the frame should long powers of ten need it.
+        total, update = formulas = VGroup(self.total.copy(), update)
+        if formulas.width > FORMULAS_WIDTH:
+            formulas.scale_to_fit_width(FORMULAS_WIDTH)
+        formulas.move_to([0, FORMULA_Y, 0])
         verdict = make_text(self.lesson.verdict, look, LAYOUT.label_size, look.HIGHLIGHT)
         verdict.move_to([0, VERDICT_Y, 0])
-        self.play(self.total.animate.shift(RIGHT * shift), run_time=LAYOUT.fade)
-        update.shift(RIGHT * shift)
+        self.play(Transform(self.total, total), run_time=LAYOUT.fade)
         self.play(Write(update), run_time=LAYOUT.draw)
         self.play(FadeIn(verdict, shift=UP * 0.2), run_time=LAYOUT.fade * 2)
 
@@ -151,9 +155,14 @@ class GradientsShrinkLayerByLayer(VoiceoverScene):
         factors = VGroup()
         for i in range(1, len(self.xs) - 1):
             factor = make_text(self.lesson.factor_label, look, NUMBER_SIZE, look.GRADIENT)
-            lift = STAGGER if factor.width > spacing - 0.15 and i % 2 else 0.0
+            # Too wide for one link: every other label goes under the row (above, it would meet
+            # the title), and a label wider than two links is narrowed.
+            crowded = factor.width > spacing - 0.15
+            if factor.width > 2 * spacing - 0.2:
+                factor.scale_to_fit_width(2 * spacing - 0.2)
+            side = -1 if crowded and i % 2 else 1
             factors.add(factor.move_to([(self.xs[i] + self.xs[i + 1]) / 2,
-                                        ROW_Y + NODE_RADIUS + 0.22 + lift, 0]))
+                                        ROW_Y + side * (NODE_RADIUS + 0.22), 0]))
         return factors
 
     def make_direction(self) -> VGroup:

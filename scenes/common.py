@@ -40,7 +40,8 @@ from sigsat.narration import spoken, voice_cache_dir
 from sigsat.params import Params
 from sigsat.theme import Palette
 
-__all__ = ["Look", "Stage", "start", "beat", "make_axes", "make_caption", "make_text", "make_title", "Readout", "LAYOUT"]
+__all__ = ["Look", "Stage", "start", "beat", "make_axes", "make_caption", "make_text", "make_title", "Readout", "LAYOUT",
+           "tangent_ends"]
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,19 @@ def make_axes(
     if y_label:
         labels.add(MathTex(y_label, font_size=LAYOUT.label_size).next_to(axes.y_axis, UP, buff=0.15))
     return VGroup(axes, labels)
+
+
+def tangent_ends(axes: Axes, z: float, value: float, slope: float, length: float) -> tuple[np.ndarray, np.ndarray]:
+    """Ends of a tangent of ``length`` (frame units) at ``(z, value)`` with ``slope`` on ``axes``,
+    cut where it would leave the axes' z range (a point near either end)."""
+    ratio = axes.y_axis.unit_size / axes.x_axis.unit_size
+    direction = np.array([1.0, slope * ratio, 0.0])
+    direction *= length / 2 / np.linalg.norm(direction)
+    centre = axes.c2p(z, value)
+    low, high = axes.c2p(axes.x_range[0], 0)[0], axes.c2p(axes.x_range[1], 0)[0]
+    room = max(0.0, min(centre[0] - low, high - centre[0]))
+    direction *= min(1.0, room / direction[0])
+    return centre - direction, centre + direction
 
 
 def _decimals(step: float) -> int:

@@ -25,6 +25,7 @@ from manim import (
 from manim_voiceover import VoiceoverScene
 
 from sigsat.activations import sigmoid, sigmoid_prime
+from sigsat.display import as_tex
 from sigsat.lessons import derivative
 
 from scenes.common import LAYOUT, Readout, beat, make_axes, make_title, start
@@ -133,7 +134,8 @@ class DerivativePeaksAtAQuarter(VoiceoverScene):
         look = self.stage.look
         rows = VGroup()
         for tex, colour, func, places in (("z =", look.INPUT, float, 2),
-                                          (r"\sigma'(z) =", look.GRADIENT, sigmoid_prime, 4)):
+                                          (r"\sigma'(z) =", look.GRADIENT, sigmoid_prime,
+                                           self.lesson.slope_places)):
             number = Readout(float(func(z.get_value())), places, LAYOUT.readout_size, look.TEXT)
             number.add_updater(lambda m, f=func: m.set_value(float(f(z.get_value()))))
             rows.add(VGroup(MathTex(tex, font_size=LAYOUT.readout_size, color=colour), number)
@@ -153,9 +155,9 @@ class DerivativePeaksAtAQuarter(VoiceoverScene):
                       Dot(peak, radius=DOT_RADIUS * 1.3, color=look.HIGHLIGHT)).set_z_index(3)
         link = DashedLine(top, peak, color=look.HIGHLIGHT, stroke_width=2)
         labels = VGroup(
-            MathTex(r"\sigma(0) = " + d.shown["half"], font_size=MARK_SIZE, color=look.HIGHLIGHT)
+            MathTex(r"\sigma(0) = " + as_tex(d.shown["half"]), font_size=MARK_SIZE, color=look.HIGHLIGHT)
             .next_to(top, DOWN + RIGHT, buff=0.1),
-            MathTex(r"\max \sigma' = \sigma'(0) = " + d.shown["peak"], font_size=MARK_SIZE,
+            MathTex(r"\max \sigma' = \sigma'(0) = " + as_tex(d.shown["peak"]), font_size=MARK_SIZE,
                     color=look.HIGHLIGHT).next_to(peak, RIGHT, buff=0.25).shift(UP * 0.25),
         )
         for label in labels:  # the threshold's dashed lines pass behind, not through, the labels
@@ -189,7 +191,7 @@ class DerivativePeaksAtAQuarter(VoiceoverScene):
                               color=look.SATURATED, stroke_width=2)
             point = self.slope_axes.c2p(zt, d.threshold_slope)
             dot = Dot(point, radius=DOT_RADIUS * 1.3, color=look.SATURATED).set_z_index(3)
-            value = MathTex(d.shown["threshold_slope"], font_size=MARK_SIZE, color=look.SATURATED)
+            value = MathTex(as_tex(d.shown["threshold_slope"]), font_size=MARK_SIZE, color=look.SATURATED)
             value.next_to(point, UP + side, buff=0.1)
             if value.get_left()[0] < self.slope_axes.get_left()[0]:  # a threshold near the axis's end
                 value.next_to(point, UP + RIGHT, buff=0.1)
@@ -200,8 +202,8 @@ class DerivativePeaksAtAQuarter(VoiceoverScene):
                 value = VGroup()  # the summary beside the plots carries the value alone
             marks.add(VGroup(line, dot, value))
         summary = MathTex(
-            rf"\sigma'(\pm {d.shown['threshold']}) = {d.shown['threshold_slope']}",
-            r"= " + d.shown["threshold_percent"].replace("%", r"\%") + r"\text{ of the peak}",
+            rf"\sigma'(\pm {as_tex(d.shown['threshold'])}) = {as_tex(d.shown['threshold_slope'])}",
+            r"= " + as_tex(d.shown["threshold_percent"]) + r"\text{ of the peak}",
             font_size=ALGEBRA_SIZE, color=look.SATURATED,
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         summary.move_to([COLUMN_X, SLOPE_PLOT[0] - 0.6, 0])

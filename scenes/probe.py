@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 from manim import (
     DOWN,
     LEFT,
@@ -24,9 +23,10 @@ from manim import (
 from manim_voiceover import VoiceoverScene
 
 from sigsat.activations import sigmoid
+from sigsat.display import as_tex
 from sigsat.lessons import probe
 
-from scenes.common import LAYOUT, beat, make_axes, make_text, make_title, start
+from scenes.common import LAYOUT, beat, make_axes, make_text, make_title, start, tangent_ends
 
 CONTEXT_PLOT = (-4.9, 1.45, 3.7, 1.7)   # centre x, centre y, width, height of the small sigmoid
 STEPS_LEFT = -2.0          # left edge of the worked steps and of the question
@@ -75,7 +75,7 @@ class SlopeAtTheProbe(VoiceoverScene):
         marker = DashedLine(axes.c2p(s.z, 0), axes.c2p(s.z, 1) + UP * MARKER_OVERHANG, color=look.INPUT,
                             stroke_width=2)
         dot = Dot(axes.c2p(s.z, s.output), radius=0.08, color=look.INPUT).set_z_index(2)
-        label = MathTex(f"z = {s.shown['z']}", font_size=LAYOUT.label_size, color=look.INPUT)
+        label = MathTex(f"z = {as_tex(s.shown['z'])}", font_size=LAYOUT.label_size, color=look.INPUT)
         label.next_to(marker, UP, buff=0.1)
         if label.get_left()[0] < axes.get_left()[0]:
             label.align_to(axes, LEFT)
@@ -116,15 +116,8 @@ class SlopeAtTheProbe(VoiceoverScene):
         row = self.make_steps(s.slope_steps, SLOPE_ROW_Y)
         row[0].set_color(look.GRADIENT)
         row[-1].set_color(look.GRADIENT)
-        axes = self.context[0][0]
-        ratio = axes.y_axis.unit_size / axes.x_axis.unit_size
-        direction = np.array([1.0, s.slope * ratio, 0.0])
-        direction *= TANGENT_LENGTH / 2 / np.linalg.norm(direction)
-        centre = axes.c2p(s.z, s.output)
-        # Cut the tangent where it would leave the plot's z range (a probe near its end).
-        room = min(centre[0] - axes.c2p(-s.z_extent, 0)[0], axes.c2p(s.z_extent, 0)[0] - centre[0])
-        direction *= min(1.0, room / direction[0])
-        tangent = Line(centre - direction, centre + direction, color=look.GRADIENT, stroke_width=5)
+        ends = tangent_ends(self.context[0][0], s.z, s.output, s.slope, TANGENT_LENGTH)
+        tangent = Line(*ends, color=look.GRADIENT, stroke_width=5)
         for step in row:
             self.play(Write(step), run_time=LAYOUT.fade * 2.5)
         self.play(Create(tangent.set_z_index(1)), run_time=LAYOUT.fade * 2)
@@ -143,15 +136,15 @@ class SlopeAtTheProbe(VoiceoverScene):
         slope = self.make_bar(BAR_LENGTH * s.share, SLOPE_BAR_Y, look.GRADIENT)
         names = VGroup(
             MathTex(r"\sigma'(0)", font_size=LAYOUT.label_size, color=look.HIGHLIGHT).next_to(peak, LEFT),
-            MathTex(rf"\sigma'({s.shown['z']})", font_size=LAYOUT.label_size, color=look.GRADIENT)
+            MathTex(rf"\sigma'({as_tex(s.shown['z'])})", font_size=LAYOUT.label_size, color=look.GRADIENT)
             .next_to(track, LEFT),
         )
-        value = MathTex(s.shown["slope"] + r"\quad(" + s.shown["percent"].replace("%", r"\%") + ")",
+        value = MathTex(as_tex(s.shown["slope"]) + r"\quad(" + as_tex(s.shown["percent"]) + ")",
                         font_size=LAYOUT.label_size, color=look.GRADIENT).next_to(slope, RIGHT)
         if value.get_right()[0] > track.get_right()[0]:  # a long bar (probe near 0) holds its label
             value.set_color(look.BACKGROUND).move_to(slope, aligned_edge=LEFT).shift(RIGHT * 0.15)
         values = VGroup(
-            MathTex(s.shown["peak"], font_size=LAYOUT.label_size, color=look.HIGHLIGHT).next_to(peak, RIGHT),
+            MathTex(as_tex(s.shown["peak"]), font_size=LAYOUT.label_size, color=look.HIGHLIGHT).next_to(peak, RIGHT),
             value.set_z_index(1),
         )
         return VGroup(peak, track, slope, names, values)
@@ -165,7 +158,7 @@ class SlopeAtTheProbe(VoiceoverScene):
         funnel = VGroup(DashedLine(source[0], frame.get_corner(UP + LEFT), color=look.MUTED, stroke_width=2),
                         DashedLine(source[1], frame.get_corner(UP + RIGHT), color=look.MUTED, stroke_width=2))
         zoom = MathTex(rf"\times {s.shown['zoom']}", font_size=LAYOUT.label_size, color=look.MUTED)
-        end = MathTex(s.shown["inset_end"], font_size=LAYOUT.label_size, color=look.MUTED)
+        end = MathTex(as_tex(s.shown["inset_end"]), font_size=LAYOUT.label_size, color=look.MUTED)
         return VGroup(funnel, frame, bar, zoom.next_to(frame, LEFT), end.next_to(frame, RIGHT))
 
     def make_ratio(self) -> VGroup:

@@ -22,6 +22,7 @@ from manim import (
     ValueTracker,
     VGroup,
     Write,
+    config,
     linear,
 )
 
@@ -50,6 +51,7 @@ GRID_HEIGHT = 1.25
 GRID_COLUMNS = 16
 GRID_PITCH = 0.28
 SHADE_OPACITY = 0.2
+FRAME_MARGIN = 0.1       # text keeps at least this far from the frame's edge
 DROP_ARROW = 1.6       # length of the arrow beside 'bias - shift'
 FORMULA_SIZE = 40
 
@@ -237,8 +239,12 @@ class ReluKeepsTheGradient(VoiceoverScene):
         summary = VGroup(
             make_text(f"{r.shown['deepest_dead']} dead: {r.shown['deepest_percent']}", look, 24,
                       look.DEAD),
-            make_text(f"all layers: {r.shown['mean_percent']}", look, 24, look.MUTED),
+            make_text(f"all layers: {r.shown['all_layers']}", look, 24, look.MUTED),
         ).arrange(RIGHT, buff=0.45).next_to(grid, DOWN, buff=0.2)
+        edge = config.frame_width / 2 - FRAME_MARGIN
+        if summary.get_right()[0] > edge:  # "... get no gradient" takes a row of its own
+            summary.arrange(DOWN, buff=0.15).next_to(grid, DOWN, buff=0.2)
+            summary.shift(LEFT * max(0.0, summary.get_right()[0] - edge))
         self.play(FadeOut(self.step_formula), run_time=LAYOUT.fade)
         self.play(FadeIn(header), FadeIn(grid, lag_ratio=0.02), run_time=LAYOUT.draw)
         self.play(FadeIn(summary), run_time=LAYOUT.fade * 2)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 from manim import (
     DOWN,
     LEFT,
@@ -28,9 +27,9 @@ from manim_voiceover import VoiceoverScene
 
 from sigsat.lessons import saturation
 from sigsat.activations import sigmoid, sigmoid_prime
-from sigsat.display import fmt, fmt_percent
+from sigsat.display import as_tex, fmt_param, fmt_percent
 
-from scenes.common import LAYOUT, Readout, beat, make_axes, make_text, make_title, start
+from scenes.common import LAYOUT, Readout, beat, make_axes, make_text, make_title, start, tangent_ends
 
 #: How far (in z) the push moves a ball where the slope is at its peak; elsewhere it moves this
 #: times the slope's share of the peak.
@@ -78,7 +77,7 @@ class SigmoidSaturates(VoiceoverScene):
             band.move_to((corner_a + corner_b) / 2)
             shades.add(band)
             edges.add(DashedLine(axes.c2p(edge, 0), axes.c2p(edge, 1), color=look.SATURATED))
-            label = MathTex(f"z = {fmt(edge, 3)}", font_size=26, color=look.SATURATED)
+            label = MathTex(f"z = {as_tex(fmt_param(edge))}", font_size=26, color=look.SATURATED)
             labels.add(label.next_to(axes.c2p(edge, 1), UP, buff=0.08))
         word = make_text("saturated", look, 22, look.SATURATED)
         words = VGroup(word.copy().move_to(shades[0]).shift(UP * 0.9),
@@ -90,17 +89,14 @@ class SigmoidSaturates(VoiceoverScene):
     def follow_the_probe(self) -> None:
         look, axes = self.stage.look, self.axes
         z = ValueTracker(0.0)
-        ratio = axes.y_axis.unit_size / axes.x_axis.unit_size
 
         def place_dot(dot):
             dot.move_to(axes.c2p(z.get_value(), sigmoid(z.get_value())))
 
         def place_tangent(line):
             zv = z.get_value()
-            direction = np.array([1.0, sigmoid_prime(zv) * ratio, 0.0])
-            direction *= TANGENT_LENGTH / 2 / np.linalg.norm(direction)
-            centre = axes.c2p(zv, sigmoid(zv))
-            line.put_start_and_end_on(centre - direction, centre + direction)
+            line.put_start_and_end_on(*tangent_ends(axes, zv, sigmoid(zv), sigmoid_prime(zv),
+                                                    TANGENT_LENGTH))
 
         tangent = Line(LEFT, RIGHT, color=look.GRADIENT, stroke_width=5).set_z_index(2)
         dot = Dot(radius=0.09, color=look.HIGHLIGHT).set_z_index(3)

@@ -27,24 +27,33 @@ class GradientReport:
     """What one forward and backward pass measured.
 
     ``grad_norms[k]`` is the Frobenius norm of dLoss/dW for hidden layer k + 1 (layer 1 is next to
-    the input); ``dead_units[k]`` marks, and ``dead_fraction[k]`` is the share of, of layer k + 1's units whose pre-activation is
-    <= 0 for every example of the batch, so that it passes no gradient at all (ReLU only; 0 for
-    smooth activations).
+    the input); ``dead_units[k]`` marks, and ``dead_fraction[k]`` is the share of, of layer k + 1's
+    units whose pre-activation is <= 0 for every example of the batch, so that it passes no
+    gradient at all (ReLU only; 0 for smooth activations). ``silent_units[k]`` marks the units
+    whose weights and bias get no gradient on this batch: the dead ones, and every unit behind a
+    layer that is dead throughout, which no gradient reaches.
     """
 
     activation: str
     grad_norms: np.ndarray
     dead_units: tuple[np.ndarray, ...]  # per hidden layer, a boolean mask of its dead units
     loss: float
+    silent_units: tuple[np.ndarray, ...] = ()  # per hidden layer, units that get no gradient
 
     @property
     def dead_fraction(self) -> np.ndarray:
         return np.array([float(mask.mean()) for mask in self.dead_units])
 
     @property
-    def first_to_last_ratio(self) -> float:
-        """How much smaller the first hidden layer's gradient is than the last one's."""
-        return float(self.grad_norms[0] / self.grad_norms[-1])
+    def silent_fraction(self) -> np.ndarray:
+        return np.array([float(mask.mean()) for mask in self.silent_units])
+
+    @property
+    def first_to_last_ratio(self) -> float | None:
+        """How much smaller the first hidden layer's gradient is than the last one's; None when
+        no gradient reaches the last hidden layer (a dead layer: the ratio is 0/0, undefined)."""
+        last = float(self.grad_norms[-1])
+        return float(self.grad_norms[0]) / last if last > 0 else None
 
 
 class Network:
@@ -122,10 +131,11 @@ def measure_gradients(
     data = np.random.default_rng([seed, 1])
     x = data.normal(size=(batch, width))
     y = data.normal(size=(batch, 1))
-    loss, grad_w, _, pre = net.loss_and_gradients(x, y)
+    loss, grad_w, grad_b, pre = net.loss_and_gradients(x, y)
     norms = np.array([np.linalg.norm(g) for g in grad_w[:-1]])
     if activation == "relu":
         dead = tuple(np.all(z <= 0, axis=0) for z in pre)
     else:  # a smooth activation has no flat region: no unit is dead
         dead = tuple(np.zeros(width, dtype=bool) for _ in pre)
-    return GradientReport(activation, norms, dead, loss)
+    silent = tuple(np.all(w == 0, axis=0) & (b == 0) for w, b in zip(grad_w[:-1], grad_b[:-1]))
+    return GradientReport(activation, norms, dead, loss, silent)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from decimal import Decimal
 
 import numpy as np
 import pytest
@@ -18,6 +19,19 @@ from tests.conftest import PARAM_SETS
 CAPTION_CHARS = 80  # scenes.common.LAYOUT.caption_chars (not imported: that module needs manim)
 
 
+def as_written(x: float) -> str:
+    """A parameter as a user writes it in the TOML file (0.25, 2, 0.125)."""
+    text = format(Decimal(repr(x)).normalize(), "f")
+    return text
+
+
+def agrees(label: str, exact: Decimal) -> bool:
+    """Whether ``label`` is ``exact`` rounded where ``label`` stops (half up), with >= 2 figures."""
+    shown = Decimal(label)
+    digits = len(shown.as_tuple().digits)
+    return exact.quantize(shown, rounding="ROUND_HALF_UP") == shown and (digits >= 2 or shown == exact)
+
+
 def load(name: str) -> params.Params:
     path = PARAM_SETS[name]
     return params.Params() if path is None else params.load(path)
@@ -30,18 +44,24 @@ def test_gradients_are_powers_of_the_per_layer_gradient(name):
     # layer i (1 = next to the input) has been multiplied by the local gradient layers - i + 1 times
     expected = [p.per_layer_gradient ** (p.layers - i + 1) for i in range(1, p.layers + 1)]
     assert_allclose(c.gradients, expected, rtol=1e-12)
-    assert c.gradient_labels == tuple(fmt(g) for g in expected)
+    per = Decimal(repr(p.per_layer_gradient))
+    for i, label in enumerate(c.gradient_labels, start=1):  # layer 1 has the most factors
+        assert agrees(label, per ** (p.layers - i + 1)), (i, label)
+    assert c.gradient_labels[-1] == as_written(p.per_layer_gradient), "after one layer: the parameter"
     assert_allclose(c.total, p.per_layer_gradient ** p.layers, rtol=1e-12)
     assert_allclose(c.update, p.learning_rate * p.per_layer_gradient ** p.layers, rtol=1e-12)
 
 
-# What the lesson and the parameter files give, worked out by hand.
+# What the lesson and the parameter files give, worked out by hand. alt1: 0.25^8 = 0.0000152588
+# and 0.05 x 0.0000152588 = 7.63e-7; with the total to 2 figures 0.05 x 0.000015 = 7.5e-7 and to 3,
+# 0.05 x 0.0000153 = 7.65e-7 -> 7.7e-7: only 4 figures, 0.00001526, multiply out to 7.6e-7.
+# alt2: 0.9^12 = 0.2824, 1 / 0.28 = 3.57 but 1 / 0.2824 = 3.54: the slowdown 3.5 needs 0.282.
 KNOWN = {
     "default": dict(total="0.00032", update="0.000032", update_tex="0.000032",
                     first_steps=("0.2 after one layer", "0.04 after two"), low=-4),
-    "alt1": dict(total="0.000015", update="7.6×10⁻⁷", update_tex=r"7.6 \times 10^{-7}",
+    "alt1": dict(total="0.00001526", update="7.6×10⁻⁷", update_tex=r"7.6 \times 10^{-7}",
                  first_steps=("0.25 after one layer", "0.063 after two"), low=-5),
-    "alt2": dict(total="0.28", update="0.56", update_tex="0.56",
+    "alt2": dict(total="0.282", update="0.56", update_tex="0.56",
                  first_steps=("0.9 after one layer", "0.81 after two"), low=-1),
 }
 
@@ -50,14 +70,14 @@ KNOWN = {
 def test_narrated_numbers(name):
     p, known = load(name).chain, KNOWN[name]
     lines = chain.build(load(name)).lines
-    per = fmt(p.per_layer_gradient, 3)
+    per = as_written(p.per_layer_gradient)
     assert lines["compute_the_total"] == (
         f"So the gradient that reaches layer 1 is {per} to the power {p.layers}: {known['total']}."
     )
     for step in known["first_steps"]:
         assert step in lines["multiply_at_every_layer"]
     assert f"down to {known['total']} at layer 1" in lines["multiply_at_every_layer"]
-    lr = fmt(p.learning_rate, 3)
+    lr = as_written(p.learning_rate)
     assert f"by {lr} times {known['total']}, or {known['update']}:" in lines["update_the_first_layer"]
     assert f"{p.layers} layers" in lines["line_up_the_layers"]
 
@@ -66,9 +86,10 @@ def test_narrated_numbers(name):
 def test_formulas_on_screen(name):
     p, known = load(name).chain, KNOWN[name]
     c = chain.build(load(name))
-    assert c.total_tex == f"{fmt(p.per_layer_gradient, 3)}^{{{p.layers}}} = {known['total']}"
+    per = as_written(p.per_layer_gradient)
+    assert c.total_tex == f"{per}^{{{p.layers}}} = {known['total']}"
     assert c.update_tex.endswith(f"= {known['update_tex']}")
-    assert c.factor_label == f"×{fmt(p.per_layer_gradient, 3)}"
+    assert c.factor_label == f"×{per}"
 
 
 def test_the_lesson_says_barely_learns_only_when_the_gradient_vanished():
@@ -80,6 +101,7 @@ def test_the_lesson_says_barely_learns_only_when_the_gradient_vanished():
     for line in alt2.lines.values():
         assert "barely" not in line and "vanish" not in line and "negligible" not in line
     assert f"{1 / 0.9 ** 12:.1f} times more slowly" in alt2.lines["update_the_first_layer"]
+    assert "0.282 at layer 1" in alt2.lines["multiply_at_every_layer"]  # 1 / 0.282 = 3.5
     kept = chain.build(params.from_mapping({"chain": {"layers": 3, "per_layer_gradient": 0.95}}))
     assert "still learns" in kept.lines["update_the_first_layer"]
     assert "86%" in kept.lines["update_the_first_layer"]  # 0.95 ** 3 = 0.857
@@ -112,7 +134,7 @@ def test_label_step_is_the_smallest_round_step_that_fits(decades, most):
 
 @given(st.floats(min_value=1e-300, max_value=1.0))
 def test_decade_range_is_the_floor_of_log10_but_below_one(smallest):
-    low = chain.decade_range(smallest)
+    low = chain.decade_range(math.log10(smallest))
     assert low <= -1
     assert 10.0 ** low <= smallest * (1 + 1e-12)
     if smallest < 0.1:

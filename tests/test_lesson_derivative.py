@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from decimal import Decimal
+
 from scipy.special import expit
 
 from sigsat.display import fmt, fmt_percent
@@ -54,14 +56,18 @@ def test_threshold_slope_and_share_match_an_independent_sigmoid(lesson):
     assert d.threshold_slope == pytest.approx(oracle_slope(-t), rel=1e-12)  # both signs
     assert d.threshold_share == pytest.approx(slope / 0.25, rel=1e-12)
     line = d.lines["mark_the_threshold_slope"]
-    assert f"z = {fmt(t, 3)} or {fmt(-t, 3)}" in line
-    assert f"fallen to {fmt(slope)}, {fmt_percent(slope / 0.25)} of the peak." in line
+    assert f"z = {t:g} or {-t:g}" in line
+    shown = Decimal(d.shown["threshold_slope"])
+    assert Decimal(repr(slope)).quantize(shown, rounding="ROUND_HALF_UP") == shown
+    assert f"fallen to {d.shown['threshold_slope']}, {fmt_percent(slope / 0.25)} of the peak." in line
 
 
+# By hand: sigma'(2.5) = 0.070104 (0.070: its zero is significant); sigma'(4) = 0.017663, and
+# 0.018 / 0.25 = 7.2% where the share is 7.07%: the slope needs a third figure, 0.0177 / 0.25 = 7.1%.
 @pytest.mark.parametrize("name, expected", [
     ("default", ("3", "0.045", "18%")),
-    ("alt1", ("2.5", "0.07", "28%")),
-    ("alt2", ("4", "0.018", "7.1%")),
+    ("alt1", ("2.5", "0.070", "28%")),
+    ("alt2", ("4", "0.0177", "7.1%")),
 ])
 def test_threshold_line_reads_as_computed_by_hand(name, expected, use_params):
     d = derivative.build(use_params(name))
@@ -75,3 +81,15 @@ def test_axes_hold_the_curves_and_the_threshold(lesson):
     assert d.output_range[:2] == (0.0, 1.0)
     assert d.z_extent >= params.saturation.threshold + 1
     assert d.z_extent / d.z_step <= 6  # at most 13 numbered ticks along the shared z axis
+
+
+@pytest.mark.parametrize("threshold", [0.5, 3.0, 8.0])
+def test_the_live_slope_readout_ends_on_two_figures_like_scene_1s(threshold):
+    # Scene 2's readout had a fixed 4 decimals: sigma'(9) = 0.000123 read 0.0001.
+    from sigsat.params import from_mapping
+
+    d = derivative.build(from_mapping({"saturation": {"threshold": threshold}}))
+    end = oracle_slope(d.z_extent)  # the sweep stops at the right end of the z axis
+    text = f"{end:.{d.slope_places}f}"
+    assert len(text.replace(".", "").lstrip("0")) == 2, text
+    assert abs(float(text) - end) <= 0.5 * 10 ** -d.slope_places

@@ -114,3 +114,13 @@ def test_a_different_network_changes_the_narration():
     other = lesson.build(params.from_mapping({"network": {"depth": 4, "seed": 9}}))
     assert "In our 4-layer ReLU network" in other.lines["count_the_dead"]
     assert other.lines["count_the_dead"] != base.lines["count_the_dead"]
+
+
+def test_a_dead_last_layer_is_said_to_stop_every_unit_learning():
+    # depth 2, width 2, seed 5, batch 3: layer 2 is dead, so layer 1 gets no gradient either;
+    # "50% over all 2 layers" hid that no unit learns.
+    r = lesson.build(params.from_mapping({"network": {"depth": 2, "width": 2, "seed": 5, "batch": 3}}))
+    line = r.lines["count_the_dead"]
+    assert "2 of the 2 units" in line and "100% dead" in line
+    assert line.endswith("100% of all units get no gradient.")
+    assert "50%" not in line and r.shown["all_layers"] == "100% get no gradient"

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
 import pytest
 from scipy.special import expit
 
 from sigsat import params
-from sigsat.display import fmt
 from sigsat.lessons import saturation
 from tests.conftest import PARAM_SETS
+
+
+def significant(text: str) -> int:
+    """Significant figures of a fixed-point readout ("0.0066" -> 2, "0.9933" -> 4)."""
+    return len(text.replace("-", "").replace(".", "").lstrip("0"))
+
+
+def rounds_to(exact: float, shown: str) -> bool:
+    return Decimal(repr(float(exact))).quantize(Decimal(shown), rounding=ROUND_HALF_UP) == Decimal(shown)
 
 
 @pytest.mark.parametrize("name", list(PARAM_SETS))
@@ -17,11 +28,25 @@ def test_narrated_numbers_and_final_readouts(name):
     s = saturation.build(p)
     z, t = p.saturation.probe_z, p.saturation.threshold
     slope = expit(z) * expit(-z)
-    assert f"within {fmt(expit(-t))} of 0 or 1" in s.lines["shade_the_tails"]
-    assert f"only {fmt(slope)} at z = {fmt(z, 3)}." in s.lines["follow_the_probe"]
-    # The live readout stops on the number the narration says.
-    assert f"{slope:.{s.slope_places}f}" == fmt(slope)
-    assert float(f"{expit(z):.{s.output_places}f}") == pytest.approx(expit(z), rel=0.1)
+    # "within g of 0 or 1" is a bound: true beyond the threshold, and no looser than its last digit
+    gap = re.search(r"within (\S+) of 0 or 1", s.lines["shade_the_tails"]).group(1)
+    last_digit = float(Decimal(1).scaleb(Decimal(gap).as_tuple().exponent))
+    assert expit(-t) <= float(gap) < expit(-t) + last_digit
+    said = re.search(rf"only (\S+) at z = {z:g}\.", s.lines["follow_the_probe"]).group(1)
+    assert rounds_to(slope, said) and significant(said) == 2
+    # The live readouts stop on the values the narration says, to their figures: sigma'(z) to 2,
+    # sigma(z) to 4 (one decimal fewer is one figure fewer: the test fails).
+    slope_readout = f"{slope:.{s.slope_places}f}"
+    output_readout = f"{expit(z):.{s.output_places}f}"
+    assert slope_readout == said
+    assert significant(output_readout) == 4 and rounds_to(expit(z), output_readout)
     share = 4 * expit(s.plateau_z) * expit(-s.plateau_z)
-    assert f"moves {fmt(100 * share)}% as far" in s.lines["push_the_ball"]
+    percent = re.search(r"moves (\S+)% as far", s.lines["push_the_ball"]).group(1)
+    assert rounds_to(100 * share, percent) and significant(percent) == 2
     assert abs(s.plateau_z) >= t and s.z_extent >= abs(z) + 1
+
+
+def test_the_tail_gap_is_a_true_bound_at_the_threshold():
+    # 1 - sigma(3) = 0.04743: "within 0.047" would be false just past z = 3.
+    s = saturation.build(params.from_mapping({"saturation": {"threshold": 3.0}}))
+    assert "within 0.048 of 0 or 1" in s.lines["shade_the_tails"]

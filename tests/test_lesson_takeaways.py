@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from scipy.special import expit
 
 from sigsat import params
 from sigsat.activations import leaky_relu
-from sigsat.lessons import takeaways as lesson
+from sigsat.lessons import chain as chain_lesson, takeaways as lesson
 from tests.conftest import PARAM_SETS
 
 CAPTION_CHARS, CAPTION_LINES = 80, 2
@@ -55,8 +56,19 @@ def test_saturation_takeaway(case):
     p, t = case
     th = p.saturation.threshold
     slope = expit(th) * expit(-th)
-    assert t.details["sigmoid_saturates"] == f"beyond |z| = {th:g} the slope is below {shown(slope)}"
-    assert f"Beyond |z| = {th:g} its slope is below {shown(slope)}," in t.lines["sigmoid_saturates"]
+    bound = t.shown["tail_slope"]
+    # A bound: true (sigma' beyond the threshold stays below sigma'(threshold) <= bound) and tight
+    # (two figures, less than one unit of its last figure above the slope).
+    assert slope <= float(bound) < slope + float(Decimal(1).scaleb(Decimal(bound).as_tuple().exponent))
+    assert len(Decimal(bound).as_tuple().digits) == 2
+    assert t.details["sigmoid_saturates"] == f"beyond |z| = {th:g} the slope is below {bound}"
+    assert f"Beyond |z| = {th:g} its slope is below {bound}," in t.lines["sigmoid_saturates"]
+
+
+def test_the_slope_bound_is_true_at_threshold_2():
+    # sigma'(2) = 0.104994: "below 0.1" was false.
+    t = lesson.build(params.from_mapping({"saturation": {"threshold": 2.0}}))
+    assert t.details["sigmoid_saturates"] == "beyond |z| = 2 the slope is below 0.11"
 
 
 def test_peak_takeaway():
@@ -69,14 +81,37 @@ def test_peak_takeaway():
 def test_vanishing_takeaway_is_practice_problem_two(case):
     p, t = case
     c = p.chain
-    total = c.per_layer_gradient ** c.layers
-    update = c.learning_rate * total
+    total = Decimal(repr(c.per_layer_gradient)) ** c.layers
     sup = str(c.layers).translate(SUPERSCRIPT)
     g = f"{c.per_layer_gradient:g}"
-    assert t.details["gradients_vanish"] == f"{g}{sup} = {shown(total)} reaches the first layer"
-    assert (f"{g} to the power {c.layers} is {shown(total)}; with learning rate "
-            f"{c.learning_rate:g}, the first layer's weights move by {shown(update)}."
+    # The same numbers as scene 4 shows, and they are the exact ones rounded.
+    scene4 = chain_lesson.build(p).lines["compute_the_total"]
+    said_total = re.search(r": (\S+)\.$", scene4).group(1)
+    assert total.quantize(Decimal(said_total), rounding="ROUND_HALF_UP") == Decimal(said_total)
+    update = re.search(r"or (\S+):", chain_lesson.build(p).lines["update_the_first_layer"]).group(1)
+    assert t.details["gradients_vanish"] == f"{g}{sup} = {said_total} reaches the first layer"
+    assert (f"{g} to the power {c.layers} is {said_total}; with learning rate "
+            f"{c.learning_rate:g}, the first layer's weights move by {update}."
             ) in t.lines["gradients_vanish"]
+
+
+def test_a_parameter_reads_as_written_in_every_scene():
+    # per_layer_gradient = 0.125 read "0.125^3" in the chain scene and "0.13^3" here.
+    p = params.from_mapping({"chain": {"per_layer_gradient": 0.125, "layers": 3}})
+    assert t_detail(p).startswith("0.125³ = ")
+    assert chain_lesson.build(p).total_tex.startswith("0.125^{3} = ")
+    assert chain_lesson.build(p).factor_label == "×0.125"
+
+
+def test_a_power_of_ten_is_bracketed_before_its_exponent():
+    # "1×10⁻¹⁰⁰⁵" reads as one power of ten, 10^-1005.
+    p = params.from_mapping({"chain": {"per_layer_gradient": 1e-100, "layers": 5}})
+    assert t_detail(p) == "(1×10⁻¹⁰⁰)⁵ = 1×10⁻⁵⁰⁰ reaches the first layer"
+    assert chain_lesson.build(p).total_tex == r"(1 \times 10^{-100})^{5} = 1 \times 10^{-500}"
+
+
+def t_detail(p: params.Params) -> str:
+    return lesson.build(p).details["gradients_vanish"]
 
 
 def test_default_vanishing_numbers_are_the_lessons():

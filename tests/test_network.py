@@ -79,3 +79,26 @@ def test_bad_arguments_are_refused():
         Network(2, 2, "softplus")
     with pytest.raises(ValueError, match="init"):
         Network(2, 2, "relu", init="orthogonal")
+
+
+def test_a_dead_last_layer_leaves_no_gradient_and_no_ratio():
+    # ReLU, depth 2, width 2, seed 5, batch 3: both units of layer 2 never fire on the batch.
+    report = measure_gradients("relu", depth=2, width=2, seed=5, batch=3)
+    assert report.dead_units[-1].all() and not report.dead_units[0].any()
+    assert np.all(report.grad_norms == 0), "no gradient reaches layer 1 either"
+    # Layer 1's units fire, but no gradient reaches them: they do not learn either.
+    assert all(mask.all() for mask in report.silent_units)
+    assert report.first_to_last_ratio is None  # 0 / 0, and no RuntimeWarning (warnings are errors)
+
+
+def test_silent_units_are_the_units_whose_parameters_get_no_gradient():
+    net = Network(depth=3, width=4, activation="relu", seed=0)
+    net.biases[1][:] = -1e6  # layer 2 dead throughout; layer 3 gets only zeros, so dead too
+    data = np.random.default_rng([0, 1])
+    x, y = data.normal(size=(16, 4)), data.normal(size=(16, 1))
+    _, grad_w, grad_b, pre = net.loss_and_gradients(x, y)
+    assert (pre[0] > 0).any(axis=0).all(), "every unit of layer 1 fires ..."
+    for k in range(3):  # ... and still gets no gradient, like the dead layers
+        assert all(not grad_w[k][:, j].any() and grad_b[k][j] == 0 for j in range(4))
+    report = measure_gradients("relu", depth=10, width=32, seed=0)
+    assert np.array_equal(report.silent_fraction, report.dead_fraction), "no dead layer: only the dead"

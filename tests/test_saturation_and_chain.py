@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import numpy as np
 import pytest
@@ -64,8 +65,10 @@ def test_chain_refuses_empty_or_2d_input():
 def test_problem_one_as_the_lesson_states_it():
     p = slope_at_probe(5.0)
     assert p.shown["output"] == "0.9933"
-    assert p.shown["exp_neg_z"] == "0.0067"
-    assert p.shown["slope"] == "0.0066"  # exact 0.006648; the lesson's 0.0067 multiplies rounded factors
+    assert p.shown["exp_neg_z"] == "0.00674"
+    # exact 0.006648; the lesson's 0.0067 multiplies rounded factors (0.9933 x 0.0067 = 0.006655).
+    # Worked to three figures: 0.9933 x 0.00669 = 0.006645 -> 0.00665, as the exact value rounds.
+    assert (p.shown["one_minus_output"], p.shown["slope"]) == ("0.00669", "0.00665")
     assert p.shown["percent"] == "2.7%"
     assert_allclose(p.share_of_peak, expit(5) * (1 - expit(5)) / 0.25, rtol=1e-12)
 
@@ -82,3 +85,11 @@ def test_problem_two_for_any_parameters(layers, per_layer, lr):
     c = vanishing_chain(layers, per_layer, lr)
     assert_allclose(c.total, per_layer**layers, rtol=1e-12)
     assert_allclose(c.update, lr * per_layer**layers, rtol=1e-12)
+
+
+def test_problem_two_below_a_floats_range():
+    # 1e-100 ** 12 underflows a float to 0 (the old "math domain error"): the exact value is kept.
+    c = vanishing_chain(12, 1e-100, 0.1)
+    assert c.exact_gradients[-1] == Decimal("1e-1200") and c.exact_update == Decimal("1e-1201")
+    assert c.shown["total"] == "1×10⁻¹²⁰⁰" and c.shown["update"] == "1×10⁻¹²⁰¹"
+    assert c.total == 0.0  # as a float, for drawing only

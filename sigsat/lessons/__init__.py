@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import math
 
+from ..activations import SIGMOID_PEAK_SLOPE, sigmoid
+from ..display import OUTPUT_SIG, SMALL_SIG, Relation, Term, exact, worked
 from ..narration import reading_seconds
 from ..params import Params
 
-__all__ = ["hold_seconds", "z_extent", "label_step"]
+__all__ = ["hold_seconds", "z_extent", "label_step", "peak_algebra"]
 
 
 def hold_seconds(params: Params, line: str) -> float:
@@ -42,3 +44,19 @@ def label_step(decades: int, most: int) -> int:
         if decades / step <= most:
             return step
     return math.ceil(decades / most)
+
+
+def peak_algebra() -> dict[str, str]:
+    """The peak slope worked out: sigma(0) x (one - sigma(0)) = rest x ... as shown:
+    ``half`` x (``one`` - ``half``) = ``half`` x ``rest`` = ``peak``.
+
+    Examples
+    --------
+    >>> peak_algebra()
+    {'one': '1', 'half': '0.5', 'rest': '0.5', 'peak': '0.25'}
+    """
+    half = float(sigmoid(0.0))
+    terms = {"one": exact(1), "half": Term(half, OUTPUT_SIG), "rest": Term(1.0 - half, OUTPUT_SIG),
+             "peak": Term(SIGMOID_PEAK_SLOPE, SMALL_SIG)}
+    return worked(terms, [Relation(lambda a, b: a - b, ("one", "half"), "rest"),
+                          Relation(lambda a, b: a * b, ("half", "rest"), "peak")])

@@ -4,25 +4,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal, localcontext
 
-from ..display import fmt, fmt_percent, fmt_tex
+from ..display import as_tex
 from ..narration import fill
 from ..params import Params
+from ..problems import EXACT, SLOWED_BELOW, VANISHED_BELOW, VanishingChain, vanishing_chain
 from . import label_step
-from ..problems import vanishing_chain
 
-__all__ = ["LINES", "Chain", "build", "decade_range", "VANISHED_BELOW", "SLOWED_BELOW"]
+__all__ = ["LINES", "Chain", "build", "decade_range", "log10", "power_tex", "VANISHED_BELOW", "SLOWED_BELOW"]
 
-#: Below this share of the output's gradient, the first layer's update counts as negligible.
-VANISHED_BELOW = 0.01
-#: Below this share (and above VANISHED_BELOW) the first layer learns, but markedly more slowly.
-SLOWED_BELOW = 0.5
 #: At most this many gaps between labelled decades on the bar scale (so at most one more label).
 MAX_SCALE_LABELS = 4
 #: Up to this many decades the scale draws a grid line at every decade, beyond it only at labels.
 MAX_GRID_DECADES = 12
-#: Significant figures of parameters shown as given (0.25, 0.9, 0.05).
-PARAM_SIG = 3
 
 LINES = {
     "line_up_the_layers": (
@@ -54,7 +49,8 @@ class Chain:
     layers: int
     per_layer: float
     learning_rate: float
-    gradients: tuple[float, ...]  # gradients[i]: at layer i + 1 (layer 1 next to the input)
+    gradients: tuple[float, ...]  # gradients[i]: at layer i + 1 (layer 1 next to the input); 0 if
+    # it underflows a float (the bars and the texts come from the exact values)
     bar_heights: tuple[float, ...]  # gradients on the bar scale, 0 (scale bottom) to 1 (gradient 1)
     scale_low: int  # the bar scale runs from 10**scale_low to 10**0
     scale_labels: tuple[int, ...]  # exponents k of the labelled grid lines 10**k
@@ -63,46 +59,79 @@ class Chain:
     factor_label: str  # on every link: "×0.2"
     total: float
     update: float
-    total_tex: str  # "0.2^{5} = 0.00032"
+    total_tex: str  # "0.2^{5} = 0.00032" (a base in powers of ten in parentheses)
     update_tex: str  # "\Delta w = 0.1 \times 0.00032 = 0.000032"
     verdict: str  # short on-screen verdict: "the first layer barely learns"
     lines: dict[str, str]
 
 
-def decade_range(smallest: float) -> int:
-    """The exponent of the lowest decade of a log scale from ``smallest`` up to 1.
+def decade_range(log_smallest: float) -> int:
+    """The exponent of the lowest decade of a log scale from 10**``log_smallest`` up to 1.
 
-    ``floor(log10(smallest))``, but at least one decade below 1 so that the scale is never empty.
+    ``floor(log_smallest)``, but at least one decade below 1 so that the scale is never empty.
 
     Examples
     --------
-    >>> decade_range(0.00032), decade_range(0.28), decade_range(1.0), decade_range(0.1)
-    (-4, -1, -1, -1)
+    >>> decade_range(math.log10(0.00032)), decade_range(math.log10(0.28)), decade_range(0.0)
+    (-4, -1, -1)
+    >>> decade_range(-1200.0), decade_range(-1.0)
+    (-1200, -1)
     """
-    return min(-1, math.floor(math.log10(smallest)))
+    return min(-1, math.floor(log_smallest))
 
 
-def _trail(gradients: list[str], per_layer: float, total: float) -> str:
+def log10(x: Decimal) -> float:
+    """log10 of a positive decimal, however small (1e-1200 is below a float's range).
+
+    Examples
+    --------
+    >>> log10(Decimal("1e-1200")), log10(Decimal("0.001"))
+    (-1200.0, -3.0)
+    """
+    with localcontext() as ctx:
+        ctx.prec, ctx.Emin, ctx.Emax = EXACT["prec"], EXACT["Emin"], EXACT["Emax"]
+        return float(x.log10())
+
+
+def _trail(steps: tuple[str, ...], falls: bool) -> str:
     """The gradient along the way: after one layer, after two, ..., at layer 1."""
-    if len(gradients) == 1:
-        return f"{gradients[0]} at layer 1"
-    head = f"{gradients[0]} after one layer"
-    if len(gradients) == 2:
-        return f"{head} and {gradients[1]} at layer 1"
-    fall = "down to" if total < per_layer else "still"
-    return f"{head}, {gradients[1]} after two, {fall} {gradients[-1]} at layer 1"
+    if len(steps) == 1:
+        return f"{steps[0]} at layer 1"
+    head = f"{steps[0]} after one layer"
+    if len(steps) == 2:
+        return f"{head} and {steps[1]} at layer 1"
+    fall = "down to" if falls else "still"
+    return f"{head}, {steps[1]} after two, {fall} {steps[-1]} at layer 1"
 
 
-def _verdict(total: float) -> tuple[str, str]:
+def _verdict(problem: VanishingChain) -> tuple[str, str]:
     """(spoken ending, on-screen verdict) chosen from how much of the gradient reached layer 1."""
-    if total < VANISHED_BELOW:
+    shown = problem.shown
+    if problem.total < VANISHED_BELOW:  # the same test as vanishing_chain's
         return "negligible, the first layer barely learns", "the first layer barely learns"
-    if total < SLOWED_BELOW:
-        slower = fmt(1.0 / total)
+    if "slowdown" in shown:
+        slower = shown["slowdown"]
         return (f"it learns {slower} times more slowly than a layer at the output",
                 f"the first layer learns {slower}× more slowly")
-    return (f"with {fmt_percent(total)} of the gradient left, the first layer still learns",
+    return (f"with {shown['kept']} of the gradient left, the first layer still learns",
             "the first layer still learns")
+
+
+def power_tex(base: str, exponent: int) -> str:
+    r"""TeX of a shown ``base`` to the power ``exponent``; a base in powers of ten is bracketed.
+
+    Examples
+    --------
+    >>> power_tex("0.2", 5), power_tex("1×10⁻¹⁰⁰", 12)
+    ('0.2^{5}', '(1 \\times 10^{-100})^{12}')
+    """
+    tex = as_tex(base)
+    return (f"({tex})" if "×" in base or base.startswith("-") else tex) + f"^{{{exponent}}}"
+
+
+def _factor_tex(shown: str) -> str:
+    """TeX of a factor in a product; a power of ten in brackets (0.1 x (1 x 10^-1200))."""
+    return f"({as_tex(shown)})" if "×" in shown else as_tex(shown)
 
 
 def build(params: Params) -> Chain:
@@ -120,41 +149,37 @@ def build(params: Params) -> Chain:
     """
     p = params.chain
     problem = vanishing_chain(p.layers, p.per_layer_gradient, p.learning_rate)
-    backward = [float(g) for g in problem.gradients]  # backward[k]: after k + 1 layers
-    gradients = backward[::-1]  # gradients[i]: at layer i + 1
-    low = decade_range(min(gradients))
+    shown = problem.shown
+    logs = [log10(g) for g in problem.exact_gradients[::-1]]  # logs[i]: at layer i + 1
+    low = decade_range(min(logs))
     step = label_step(-low, MAX_SCALE_LABELS)
-    heights = tuple((math.log10(g) - low) / -low for g in gradients)
-    per_layer = fmt(p.per_layer_gradient, PARAM_SIG)
-    learning_rate = fmt(p.learning_rate, PARAM_SIG)
-    total, update = problem.total, problem.update
-    spoken, onscreen = _verdict(total)
+    spoken, onscreen = _verdict(problem)
     values = {
         "layers_phrase": "one layer" if p.layers == 1 else f"{p.layers} layers",
-        "layers": str(p.layers),
-        "per_layer": per_layer,
-        "trail": _trail([fmt(g) for g in backward], p.per_layer_gradient, total),
-        "total": fmt(total),
-        "learning_rate": learning_rate,
-        "update": fmt(update),
+        "layers": shown["layers"],
+        "per_layer": shown["per_layer"],
+        "trail": _trail(problem.steps, problem.exact_gradients[-1] < problem.exact_gradients[0]),
+        "total": shown["total"],
+        "learning_rate": shown["learning_rate"],
+        "update": shown["update"],
         "verdict": spoken,
     }
     return Chain(
         layers=p.layers,
         per_layer=p.per_layer_gradient,
         learning_rate=p.learning_rate,
-        gradients=tuple(gradients),
-        bar_heights=heights,
+        gradients=tuple(problem.gradients[::-1]),
+        bar_heights=tuple((g - low) / -low for g in logs),
         scale_low=low,
         scale_labels=tuple(range(0, low - 1, -step)),
         scale_grid=tuple(range(0, low - 1, -1 if -low <= MAX_GRID_DECADES else -step)),
-        gradient_labels=tuple(fmt(g) for g in gradients),
-        factor_label=f"×{per_layer}",
-        total=total,
-        update=update,
-        total_tex=f"{fmt_tex(p.per_layer_gradient, PARAM_SIG)}^{{{p.layers}}} = {fmt_tex(total)}",
-        update_tex=(rf"\Delta w = {fmt_tex(p.learning_rate, PARAM_SIG)} \times {fmt_tex(total)}"
-                    rf" = {fmt_tex(update)}"),
+        gradient_labels=problem.steps[::-1],
+        factor_label=f"×{shown['per_layer']}",
+        total=problem.total,
+        update=problem.update,
+        total_tex=f"{power_tex(shown['per_layer'], p.layers)} = {as_tex(shown['total'])}",
+        update_tex=(rf"\Delta w = {_factor_tex(shown['learning_rate'])} \times "
+                    rf"{_factor_tex(shown['total'])} = {as_tex(shown['update'])}"),
         verdict=onscreen,
         lines=fill(LINES, values),
     )

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..activations import SIGMOID_PEAK_SLOPE, sigmoid, sigmoid_prime
-from ..display import OUTPUT_SIG, fmt, fmt_percent, fmt_tex
+from ..display import SMALL_SIG, Relation, Term, as_tex, decimals_for, exact, fmt_param, worked
 from ..narration import fill
 from ..params import Params
 from ..saturation import slope_fraction
-from . import z_extent
+from . import peak_algebra, z_extent
 
 __all__ = ["LINES", "Derivative", "build"]
 
@@ -26,7 +26,7 @@ LINES = {
         "The slope is largest at z = 0, exactly where the sigmoid is steepest: its peak is {peak}."
     ),
     "show_the_algebra": (
-        "At z = 0 the sigmoid outputs {half}, so the slope is {half} times {half}, which is {peak}. "
+        "At z = 0 the sigmoid outputs {half}, so the slope is {half} times {rest}, which is {peak}. "
         "A sigmoid never passes on more than a quarter of the gradient."
     ),
     "mark_the_threshold_slope": (
@@ -54,6 +54,8 @@ class Derivative:
     threshold_output: float    # sigma(threshold)
     threshold_slope: float     # sigma'(threshold) = sigma'(-threshold)
     threshold_share: float     # sigma'(threshold) / sigma'(0)
+    slope_places: int          # decimals of the live sigma'(z) readout: SMALL_SIG figures where it
+    # stops, at z = z_extent, as scene 1's readouts stop on the narrated value
     shown: dict[str, str]      # values as on screen
     title: str
     algebra: tuple[str, ...]   # TeX of the peak's algebra, one step per entry; the first two share a line
@@ -78,21 +80,24 @@ def build(params: Params) -> Derivative:
     half = float(sigmoid(0.0))
     slope_at_threshold = float(sigmoid_prime(threshold))
     share = float(slope_fraction(threshold))
+    # The summary is worked: sigma'(t) / 0.25 = share, so the slope gets the figures it needs.
+    summary = worked({"slope": Term(slope_at_threshold), "peak": exact(SIGMOID_PEAK_SLOPE),
+                      "percent": Term(share, percent=True)},
+                     [Relation(lambda s, p: s / p * 100, ("slope", "peak"), "percent")])
     shown = {
-        "half": fmt(half, OUTPUT_SIG),
-        "peak": fmt(SIGMOID_PEAK_SLOPE),
-        "threshold": fmt(threshold, 3),
-        "neg_threshold": fmt(-threshold, 3),
-        "threshold_slope": fmt(slope_at_threshold),
-        "threshold_percent": fmt_percent(share),
+        **peak_algebra(),
+        "threshold": fmt_param(threshold),
+        "neg_threshold": fmt_param(-threshold),
+        "threshold_slope": summary["slope"],
+        "threshold_percent": summary["percent"],
     }
-    h, peak = fmt_tex(half, OUTPUT_SIG), fmt_tex(SIGMOID_PEAK_SLOPE)
+    h, one, rest = as_tex(shown["half"]), as_tex(shown["one"]), as_tex(shown["rest"])
     algebra = (
         r"\sigma'(0)",
         r"= \sigma(0)\,\bigl(1 - \sigma(0)\bigr)",
-        rf"= {h} \times ({fmt_tex(1.0, 1)} - {h})",
-        rf"= {h} \times {fmt_tex(1.0 - half, OUTPUT_SIG)}",
-        rf"= {peak}",
+        rf"= {h} \times ({one} - {h})",
+        rf"= {h} \times {rest}",
+        rf"= {as_tex(shown['peak'])}",
     )
     return Derivative(
         z_extent=extent,
@@ -106,6 +111,7 @@ def build(params: Params) -> Derivative:
         threshold_output=float(sigmoid(threshold)),
         threshold_slope=slope_at_threshold,
         threshold_share=share,
+        slope_places=decimals_for(float(sigmoid_prime(extent)), SMALL_SIG),
         shown=shown,
         title=f"The slope peaks at {shown['peak']}",
         algebra=algebra,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..display import fmt, fmt_tex
+from ..display import Relation, Term, as_tex, worked
 from ..narration import fill
 from ..network import GradientReport, measure_gradients
 from ..params import Params
@@ -21,7 +21,6 @@ MAX_TICK_DECADES = 20
 MAX_X_LABELS = 10
 #: Gradient norms above this are called out as a sign of badly scaled weights.
 HUGE_NORM = 1e6
-#: Above this magnitude :func:`sigsat.display.fmt` writes every digit: switch to powers of ten.
 
 #: How each ``init`` setting is said, and what each network then uses.
 _INITS = {
@@ -44,10 +43,7 @@ LINES = {
         "Now ReLU, same seed and batch: from layer {depth} back to layer 1 its gradient norm "
         "{relu_change}{relu_note}."
     ),
-    "compare_first_and_last": (
-        "Layer 1 gets {sig_ratio} of layer {depth}'s gradient with sigmoid and {relu_ratio} "
-        "with ReLU: {verdict}."
-    ),
+    "compare_first_and_last": "{comparison}: {verdict}.",
 }
 
 
@@ -80,9 +76,11 @@ class Series:
     legend: str  # "sigmoid (Xavier init)"
     norms: tuple[float, ...]  # norms[i]: layer i + 1
     log_norms: tuple[float | None, ...]  # log10 of norms, the plot's y; None for a zero norm
-    ratio: float  # first layer's norm / last layer's (0 if no gradient reaches the last layer)
-    ratio_label: str  # as narrated: "4.5×10⁻⁷"
+    ratio: float | None  # first layer's norm / last layer's; None if no gradient reaches the last
+    ratio_label: str  # as narrated: "4.5×10⁻⁷"; "none" when the ratio is undefined
     ratio_tex: str  # as shown: "4.5 \times 10^{-7}"
+    first_label: str  # the first and the last layer's norms as narrated ("0 when none arrives)
+    last_label: str
 
 
 @dataclass(frozen=True)
@@ -104,18 +102,17 @@ class Measured:
 
 def _change(series: Series) -> str:
     """How the norm changes from the last layer back to the first: "falls from 1.1 to 0.2"."""
-    first, last = series.norms[0], series.norms[-1]
-    if fmt(first) == fmt(last):
-        return f"stays at {fmt(last)}"
-    verb = "falls" if first < last else "grows"
-    return f"{verb} from {fmt(last)} to {fmt(first)}"
+    first, last = series.first_label, series.last_label
+    if first == last:
+        return f"stays at {last}"
+    verb = "falls" if series.norms[0] < series.norms[-1] else "grows"
+    return f"{verb} from {last} to {first}"
 
 
-def _series(report: GradientReport, init: str) -> Series:
-    first, last = float(report.grad_norms[0]), float(report.grad_norms[-1])
-    # A zero last norm means dead ReLU units stopped the whole backward pass: nothing gets through.
-    ratio = first / last if last > 0 else 0.0
+def _series(report: GradientReport, init: str, shown: dict[str, str]) -> Series:
+    """One measurement with its norms and ratio as ``shown`` (keys first, last, ratio)."""
     name = "sigmoid" if report.activation == "sigmoid" else "ReLU"
+    ratio = report.first_to_last_ratio
     return Series(
         activation=report.activation,
         name=name,
@@ -123,18 +120,57 @@ def _series(report: GradientReport, init: str) -> Series:
         norms=tuple(float(n) for n in report.grad_norms),
         log_norms=tuple(math.log10(n) if n > 0 else None for n in report.grad_norms),
         ratio=ratio,
-        ratio_label=fmt(ratio),
-        ratio_tex=fmt_tex(ratio),
+        ratio_label=shown.get("ratio", "none"),
+        ratio_tex=as_tex(shown["ratio"]) if ratio is not None else r"\text{none}",
+        first_label=shown["first"],
+        last_label=shown["last"],
     )
 
 
-def _verdict(sigmoid: float, relu: float) -> str:
-    if relu == 0:
+def _worked_numbers(reports: list[GradientReport]) -> dict[str, dict[str, str]]:
+    """Per activation, its first and last norms and their ratio, and "advantage": how many times
+    ReLU's ratio is sigmoid's, each with the figures that make the narrated quotients work out."""
+    terms, relations = {}, []
+    for r in reports:
+        a = r.activation
+        terms[f"{a}.first"], terms[f"{a}.last"] = Term(r.grad_norms[0]), Term(r.grad_norms[-1])
+        if r.first_to_last_ratio is not None:
+            terms[f"{a}.ratio"] = Term(r.first_to_last_ratio)
+            relations.append(Relation(lambda f, l: f / l, (f"{a}.first", f"{a}.last"), f"{a}.ratio"))
+    ratios = [r.first_to_last_ratio for r in reports]
+    if all(ratios) and ratios[0] < ratios[1]:  # defined, non-zero, and ReLU passes more back
+        terms["advantage"] = Term(ratios[1] / ratios[0])
+        relations.append(Relation(lambda s, r: r / s, ("sigmoid.ratio", "relu.ratio"), "advantage"))
+    texts = worked(terms, relations)
+    numbers: dict[str, dict[str, str]] = {"": {}}
+    for key, text in texts.items():
+        owner, _, name = key.rpartition(".")
+        numbers.setdefault(owner, {})[name] = text
+    return numbers
+
+
+def _comparison(sigmoid: Series, relu: Series, depth: int) -> str:
+    """What layer 1 gets of layer ``depth``'s gradient in each network, or that it gets none."""
+    defined = [s for s in (sigmoid, relu) if s.ratio is not None]
+    if len(defined) == 2:
+        return (f"Layer 1 gets {sigmoid.ratio_label} of layer {depth}'s gradient with sigmoid and "
+                f"{relu.ratio_label} with ReLU")
+    if not defined:
+        return f"In neither network does any gradient reach layer {depth}, nor layer 1"
+    (kept,), lost = defined, relu if sigmoid.ratio is not None else sigmoid
+    return (f"Layer 1 gets {kept.ratio_label} of layer {depth}'s gradient with {kept.name}; "
+            f"with {lost.name} no gradient reaches layer 1 at all")
+
+
+def _verdict(sigmoid: Series, relu: Series, advantage: str | None) -> str:
+    if relu.ratio is None:  # the comparison said that none reaches layer 1
+        return "dead ReLU units block it"
+    if relu.ratio == 0:
         return "here dead ReLU units block the gradient completely"
-    if sigmoid == 0:
+    if sigmoid.ratio is None or sigmoid.ratio == 0:
         return "only ReLU passes any of it back"
-    if sigmoid < relu:
-        return f"{fmt(relu / sigmoid)} times as much reaches the first layer with ReLU"
+    if advantage is not None:
+        return f"{advantage} times as much reaches the first layer with ReLU"
     return "in this network ReLU does not pass more of it back"
 
 
@@ -154,7 +190,9 @@ def build(params: Params) -> Measured:
     phrase, sigmoid_init, relu_init = _INITS[n.init]
     reports = [measure_gradients(a, n.depth, n.width, n.seed, n.init, n.batch)
                for a in ("sigmoid", "relu")]
-    sigmoid, relu = (_series(r, i) for r, i in zip(reports, (sigmoid_init, relu_init)))
+    numbers = _worked_numbers(reports)
+    sigmoid, relu = (_series(r, i, numbers[r.activation])
+                     for r, i in zip(reports, (sigmoid_init, relu_init)))
     shown = [v for v in sigmoid.norms + relu.norms if v > 0]  # a log axis holds no zeros
     low, high, step = log_axis(min(shown), max(shown))
     huge = max(relu.norms) > HUGE_NORM
@@ -166,9 +204,8 @@ def build(params: Params) -> Measured:
         "sig_change": _change(sigmoid),
         "relu_change": _change(relu),
         "relu_note": ": huge norms, from badly scaled weights" if huge else "",
-        "sig_ratio": sigmoid.ratio_label,
-        "relu_ratio": relu.ratio_label,
-        "verdict": _verdict(sigmoid.ratio, relu.ratio),
+        "comparison": _comparison(sigmoid, relu, n.depth),
+        "verdict": _verdict(sigmoid, relu, numbers[""].get("advantage")),
     }
     return Measured(
         depth=n.depth,

@@ -5,13 +5,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
 
 from ..activations import SIGMOID_PEAK_SLOPE
-from ..display import OUTPUT_SIG, fmt, fmt_tex
+from ..display import as_tex, fmt_param
 from ..narration import fill
 from ..params import Params
-from ..problems import slope_at_probe
+from ..problems import exp_sig, factor_sig, slope_at_probe
 from . import z_extent
 
 __all__ = ["LINES", "Probe", "build", "factor_sig", "exp_sig", "zoom_for", "verdict"]
@@ -36,11 +35,6 @@ LINES = {
     "draw_the_conclusion": "At z = {z} the gradient is {percent} of the maximum. {verdict_line}",
 }
 
-#: Significant figures of the small factors in the worked steps (e^{-z} below 1, and whichever of
-#: sigma and 1 - sigma is below 1/2). One more than the slope's 2, so that the steps on screen
-#: multiply out to the displayed slope: 0.9933 x 0.00669 = 0.006645 reads 0.0066, as the slope
-#: does (the lesson's 0.9933 x 0.0067 = 0.006655 would read 0.0067).
-FACTOR_SIG = 3
 #: The zoomed inset magnifies the slope's bar until it fills at least this share of the bar length.
 ZOOM_TARGET = 0.1
 #: (upper bound of the slope's share of the peak, short verdict on screen, the lecturer's sentence).
@@ -52,30 +46,6 @@ VERDICTS = (
     (math.inf, "Learning is fast here",
      "This is close to the centre, where the sigmoid learns fastest."),
 )
-
-
-def factor_sig(x: float) -> int:
-    """Significant figures of a factor in [0, 1] in the worked steps: 4 from 1/2 up, else 3.
-
-    Examples
-    --------
-    >>> [fmt(x, factor_sig(x)) for x in (0.9933071, 0.0066929, 0.9994471)]
-    ['0.9933', '0.00669', '0.9994']
-    """
-    return OUTPUT_SIG if x >= 0.5 else FACTOR_SIG
-
-
-def exp_sig(x: float) -> int:
-    """Significant figures of e^{-z} in the worked steps: 3 below 1 (sigma near 1, shown to 4
-    decimals), and 4 from 1 up (sigma small, shown to 3 figures; every integer digit of
-    e^{8} = 2981 shows), so that 1 / (1 + e^{-z}) from the shown value mostly gives the shown sigma.
-
-    Examples
-    --------
-    >>> [fmt(x, exp_sig(x)) for x in np.exp([-5.0, 7.5, 6.0, 0.5])]
-    ['0.00674', '1808', '403.4', '1.649']
-    """
-    return FACTOR_SIG if x < 1 else FACTOR_SIG + 1
 
 
 def zoom_for(share: float) -> int:
@@ -150,29 +120,18 @@ def build(params: Params) -> Probe:
     extent = 3.0 * math.ceil(z_extent(z) / 3.0)  # a multiple of 3, so 3 ticks each side
     share = solved.share_of_peak
     zoom = zoom_for(share)
-    exp_neg_z, output, rest = float(np.exp(-z)), solved.output, 1.0 - solved.output
+    output = solved.output
     short, sentence = verdict(share)
     shown = dict(solved.shown)
     shown.update(
-        neg_z=fmt(-z + 0.0, 3),  # + 0.0: no "-0" at z = 0
-        exp_neg_z=fmt(exp_neg_z, exp_sig(exp_neg_z)),
-        output=fmt(output, factor_sig(output)),
-        one_minus_output=fmt(rest, factor_sig(rest)),
+        neg_z=fmt_param(-z + 0.0),  # + 0.0: no "-0" at z = 0
         zoom=str(zoom),
-        inset_end=fmt(SIGMOID_PEAK_SLOPE / zoom),
+        inset_end=fmt_param(SIGMOID_PEAK_SLOPE / zoom),
         verdict_line=sentence,
     )
-    tex = dict(
-        neg_z=fmt_tex(-z + 0.0, 3),
-        exp_neg_z=fmt_tex(exp_neg_z, exp_sig(exp_neg_z)),
-        output=fmt_tex(output, factor_sig(output)),
-        one_minus_output=fmt_tex(rest, factor_sig(rest)),
-        slope=fmt_tex(solved.slope),
-        peak=fmt_tex(SIGMOID_PEAK_SLOPE),
-        share=fmt_tex(share),
-        percent=shown["percent"].replace("%", r"\%"),
-    )
-    at = f"({fmt_tex(z, 3)})"
+    tex = {key: as_tex(shown[key]) for key in
+           ("neg_z", "exp_neg_z", "output", "one_minus_output", "slope", "peak", "share", "percent")}
+    at = f"({as_tex(shown['z'])})"
     return Probe(
         title=f"Practice problem 1: the slope at z = {shown['z']}",
         z=float(z),

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..activations import SIGMOID_PEAK_SLOPE, relu_prime
-from ..display import fmt, fmt_percent
+from ..display import fmt, fmt_param, fmt_percent
 from ..narration import fill
-from ..network import measure_gradients
+from ..network import GradientReport, measure_gradients
 from ..params import Params
 from . import z_extent
 
@@ -42,8 +42,7 @@ LINES = {
     ),
     "count_the_dead": (
         "In our {depth}-layer ReLU network, {deepest_dead} of the {width} units in the last hidden "
-        "layer never fire on this batch of {batch}: {deepest_percent} dead; {mean_percent} over all "
-        "{depth} layers."
+        "layer never fire on this batch of {batch}: {deepest_percent} dead; {over_all}."
     ),
 }
 
@@ -66,6 +65,7 @@ class Relu:
     batch: int
     dead_fraction: np.ndarray       # measured share of dead units, per hidden layer (1 = next to input)
     dead_units: np.ndarray          # boolean mask of the last hidden layer's dead units, as measured
+    silent_fraction: np.ndarray     # share of units per hidden layer that get no gradient at all
     shown: dict[str, str]           # every value above as the narration and the screen show it
     lines: dict[str, str]
 
@@ -94,6 +94,18 @@ def unit_preactivations(seed: int, count: int = PREACTIVATIONS) -> np.ndarray:
     """
     draw = np.random.default_rng([seed, 2]).normal(0.0, 1.0, size=count)
     return np.sort(draw - draw.mean())
+
+
+def _over_all(report: GradientReport, depth: int) -> dict[str, str]:
+    """The whole network's share of units that do not learn, spoken (``over_all``) and on screen
+    (``all_layers``): the dead ones, or, when a dead layer cuts the backward pass, every unit that
+    gets no gradient, dead or not."""
+    dead, silent = float(report.dead_fraction.mean()), float(report.silent_fraction.mean())
+    if silent > dead:
+        return {"over_all": f"{fmt_percent(silent)} of all units get no gradient",
+                "all_layers": f"{fmt_percent(silent)} get no gradient"}
+    return {"over_all": f"{fmt_percent(dead)} over all {depth} layers",
+            "all_layers": fmt_percent(dead)}
 
 
 def build(params: Params) -> Relu:
@@ -126,19 +138,20 @@ def build(params: Params) -> Relu:
         "zero": fmt(float(relu_prime(0.0))),
         "ratio": fmt(float(relu_prime(1.0)) / SIGMOID_PEAK_SLOPE),
         "peak": fmt(SIGMOID_PEAK_SLOPE),
-        "right_z": fmt(right_z, 3),
-        "left_z": fmt(left_z, 3),
+        "right_z": fmt_param(right_z),
+        "left_z": fmt_param(left_z),
         "right_percent": fmt_percent(right_share),
         "left_percent": fmt_percent(left_share),
         "firing": str(firing_before),
         "inputs": str(len(z)),
-        "shift": fmt(shift, 3),
+        "shift": fmt_param(shift),
         "depth": str(n.depth),
         "width": str(n.width),
         "batch": str(n.batch),
         "deepest_dead": str(deepest_dead),
         "deepest_percent": fmt_percent(float(report.dead_fraction[-1])),
         "mean_percent": fmt_percent(float(report.dead_fraction.mean())),
+        **_over_all(report, n.depth),
     }
     return Relu(
         z_extent=extent,
@@ -157,6 +170,7 @@ def build(params: Params) -> Relu:
         batch=n.batch,
         dead_fraction=report.dead_fraction,
         dead_units=report.dead_units[-1],
+        silent_fraction=report.silent_fraction,
         shown=values,
         lines=fill(LINES, values),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..activations import SIGMOID_PEAK_SLOPE, sigmoid, sigmoid_prime
-from ..display import OUTPUT_SIG, SMALL_SIG, decimals_for, fmt, fmt_percent
+from ..display import OUTPUT_SIG, SMALL_SIG, decimals_for, fmt, fmt_bound, fmt_param, fmt_percent
 from ..narration import fill
 from ..params import Params
 from ..saturation import slope_fraction
@@ -59,12 +59,13 @@ def build(params: Params) -> Saturation:
     plateau_z = sign * max(abs(p.probe_z), p.threshold + 1.0)
     share = float(slope_fraction(plateau_z))
     values = {
-        "threshold": fmt(p.threshold, 3),
-        "tail_gap": fmt(1.0 - float(sigmoid(p.threshold))),
+        "threshold": fmt_param(p.threshold),
+        # a bound: beyond the threshold the gap is below sigma(-threshold), rounded up
+        "tail_gap": fmt_bound(float(sigmoid(-p.threshold))),
         "peak": fmt(SIGMOID_PEAK_SLOPE),
-        "probe_z": fmt(p.probe_z, 3),
+        "probe_z": fmt_param(p.probe_z),
         "probe_slope": fmt(float(sigmoid_prime(p.probe_z))),
-        "plateau_z": fmt(plateau_z, 3),
+        "plateau_z": fmt_param(plateau_z),
         "plateau_percent": fmt_percent(share),
     }
     return Saturation(

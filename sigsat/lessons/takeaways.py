@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..activations import SIGMOID_PEAK_SLOPE, leaky_relu_prime, relu_prime, sigmoid, sigmoid_prime
+from ..activations import SIGMOID_PEAK_SLOPE, leaky_relu_prime, relu_prime, sigmoid_prime
 from ..chain import gradient_chain
-from ..display import fmt
+from ..display import fmt, fmt_bound, fmt_param
 from ..narration import fill
 from ..params import Params
 from ..problems import VanishingChain, vanishing_chain
-from . import z_extent
+from . import peak_algebra, z_extent
 
 __all__ = ["LINES", "LEAKY_ALPHA", "RELU_EXTENT", "Takeaways", "build", "superscript"]
 
@@ -24,9 +24,9 @@ LINES = {
     "sigmoid_saturates": (
         "First: the sigmoid saturates at extreme values. Beyond |z| = {threshold} its slope is "
         "below {tail_slope}, so the gradient there is close to 0."
-    ),
+    ),  # tail_slope: sigma'(threshold) rounded up, so that "below" is true
     "peak_is_a_quarter": (
-        "Second: even at its best, at z = 0, the sigmoid's slope is only {half} times {half}, "
+        "Second: even at its best, at z = 0, the sigmoid's slope is only {half} times {rest}, "
         "which is {peak}."
     ),
     "gradients_vanish": (
@@ -55,8 +55,8 @@ BULLETS = {
 #: The number under each bullet, as the screen shows it (superscripts as Unicode).
 DETAILS = {
     "sigmoid_saturates": "beyond |z| = {threshold} the slope is below {tail_slope}",
-    "peak_is_a_quarter": "σ′(0) = {half} × {half} = {peak}",
-    "gradients_vanish": "{per_layer}{layers_sup} = {total} reaches the first layer",
+    "peak_is_a_quarter": "σ′(0) = {half} × {rest} = {peak}",
+    "gradients_vanish": "{per_layer_base}{layers_sup} = {total} reaches the first layer",
     "relu_keeps_one": "{one}{layers_sup} = {relu_total}: nothing shrinks on the way back",
     "use_relu": "leaky ReLU keeps a slope of {alpha} for z ≤ 0",
 }
@@ -106,16 +106,18 @@ def build(params: Params) -> Takeaways:
     chain = vanishing_chain(c.layers, c.per_layer_gradient, c.learning_rate)
     one = float(relu_prime(1.0))
     relu_total = float(gradient_chain([one] * c.layers)[-1])
+    per_layer = chain.shown["per_layer"]
     values = {
-        "threshold": fmt(threshold, 3),
-        "tail_slope": fmt(float(sigmoid_prime(threshold))),
-        "half": fmt(float(sigmoid(0.0))),
-        "peak": fmt(SIGMOID_PEAK_SLOPE),
+        "threshold": fmt_param(threshold),
+        "tail_slope": fmt_bound(float(sigmoid_prime(threshold))),
+        **peak_algebra(),
         **chain.shown,
+        # 1×10⁻¹⁰⁰ to the 5th needs brackets: 1×10⁻¹⁰⁰⁵ reads as one power of ten
+        "per_layer_base": f"({per_layer})" if "×" in per_layer else per_layer,
         "layers_sup": superscript(chain.layers),
         "one": fmt(one),
         "relu_total": fmt(relu_total),
-        "alpha": fmt(float(leaky_relu_prime(-1.0, alpha=LEAKY_ALPHA))),
+        "alpha": fmt_param(float(leaky_relu_prime(-1.0, alpha=LEAKY_ALPHA))),
     }
     return Takeaways(
         threshold=threshold,
