@@ -39,7 +39,7 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 $(REVEAL)/VERSION: | $(STAMP)
-	$(PY) -m sigsat.slides install-reveal $(REVEAL)
+	$(PY) -m sigsat.production.slides install-reveal $(REVEAL)
 
 system-deps:
 	@bash .ci/system-deps.sh $(PYTHON) $(APT_PACKAGES)

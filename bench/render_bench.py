@@ -25,7 +25,8 @@ import time
 from fractions import Fraction
 from pathlib import Path
 
-from sigsat import lecture, params as params_mod, pipeline
+from sigsat.lesson import lecture, params as params_mod
+from sigsat.production import pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -28,8 +28,8 @@ from manim import (
 
 from manim_voiceover import VoiceoverScene
 
-from sigsat.lecture import find_scene
-from sigsat.lessons import chain
+from sigsat.lesson.lecture import find_scene
+from sigsat.lesson.scenes import chain
 
 from scenes.common import LAYOUT, beat, make_text, make_title, start
 

@@ -34,11 +34,11 @@ from manim import (
     config,
 )
 
-from sigsat import params as sigsat_params
-from sigsat.lecture import SceneInputs, find_scene, scene_inputs
-from sigsat.narration import spoken, voice_cache_dir
-from sigsat.params import Params
-from sigsat.theme import Palette
+from sigsat.lesson import params as sigsat_params
+from sigsat.lesson.lecture import SceneInputs, find_scene, scene_inputs
+from sigsat.lesson.narration import spoken, voice_cache_dir
+from sigsat.lesson.params import Params
+from sigsat.lesson.theme import Palette
 
 __all__ = ["Look", "Stage", "start", "beat", "make_axes", "make_caption", "make_text", "make_title", "Readout", "LAYOUT",
            "tangent_ends"]
@@ -98,7 +98,7 @@ def start(scene: Scene, lesson_module: ModuleType, params: Params | None = None)
     """Load the parameters (``$SIGSAT_PARAMS`` / ``sigsat.toml`` / defaults), build the scene's
     lesson from them, apply the theme and set up the voice of ``[narration] mode``.
 
-    Everything comes from :func:`sigsat.lecture.scene_inputs`, which is also how the render
+    Everything comes from :func:`sigsat.lesson.lecture.scene_inputs`, which is also how the render
     pipeline finds the parameters a scene reads (its render key): read nothing else here.
     """
     params = params or sigsat_params.load()
@@ -118,7 +118,7 @@ def start(scene: Scene, lesson_module: ModuleType, params: Params | None = None)
 def make_voice(params: Params):
     """The manim-voiceover service for ``[narration] mode``, or None for a silent video.
 
-    The services name their audio with :mod:`sigsat.narration`'s store helpers, from the same
+    The services name their audio with :mod:`sigsat.lesson.narration`'s store helpers, from the same
     settings read here, so the render key covers the audio a render uses.
     """
     n = params.narration

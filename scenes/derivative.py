@@ -24,9 +24,9 @@ from manim import (
 
 from manim_voiceover import VoiceoverScene
 
-from sigsat.activations import sigmoid, sigmoid_prime
-from sigsat.display import as_tex
-from sigsat.lessons import derivative
+from sigsat.core.activations import sigmoid, sigmoid_prime
+from sigsat.lesson.display import as_tex
+from sigsat.lesson.scenes import derivative
 
 from scenes.common import LAYOUT, Readout, beat, make_axes, make_title, start
 

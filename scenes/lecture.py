@@ -11,7 +11,7 @@ import importlib
 from manim import FadeOut, Scene
 
 from scenes.common import LAYOUT
-from sigsat.lecture import SCENES
+from sigsat.lesson.lecture import SCENES
 
 __all__ = ["WholeLecture", "play_part"]
 

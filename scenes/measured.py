@@ -21,9 +21,9 @@ from manim import (
 )
 from manim_voiceover import VoiceoverScene
 
-from sigsat.lecture import find_scene
-from sigsat.lessons import measured
-from sigsat.lessons.measured import Series
+from sigsat.lesson.lecture import find_scene
+from sigsat.lesson.scenes import measured
+from sigsat.lesson.scenes.measured import Series
 
 from scenes.common import LAYOUT, beat, make_axes, make_text, make_title, start
 

@@ -22,9 +22,9 @@ from manim import (
 )
 from manim_voiceover import VoiceoverScene
 
-from sigsat.activations import sigmoid
-from sigsat.display import as_tex
-from sigsat.lessons import probe
+from sigsat.core.activations import sigmoid
+from sigsat.lesson.display import as_tex
+from sigsat.lesson.scenes import probe
 
 from scenes.common import LAYOUT, beat, make_axes, make_text, make_title, start, tangent_ends
 

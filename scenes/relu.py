@@ -28,9 +28,9 @@ from manim import (
 
 from manim_voiceover import VoiceoverScene
 
-from sigsat.activations import relu, relu_prime
-from sigsat.lecture import find_scene
-from sigsat.lessons import relu as relu_lesson
+from sigsat.core.activations import relu, relu_prime
+from sigsat.lesson.lecture import find_scene
+from sigsat.lesson.scenes import relu as relu_lesson
 
 from scenes.common import LAYOUT, Look, beat, make_axes, make_text, make_title, start
 

@@ -25,9 +25,9 @@ from manim import (
 
 from manim_voiceover import VoiceoverScene
 
-from sigsat.lessons import saturation
-from sigsat.activations import sigmoid, sigmoid_prime
-from sigsat.display import as_tex, fmt_param, fmt_percent
+from sigsat.lesson.scenes import saturation
+from sigsat.core.activations import sigmoid, sigmoid_prime
+from sigsat.lesson.display import as_tex, fmt_param, fmt_percent
 
 from scenes.common import LAYOUT, Readout, beat, make_axes, make_text, make_title, start, tangent_ends
 

@@ -20,9 +20,9 @@ from manim import (
 )
 from manim_voiceover import VoiceoverScene
 
-from sigsat.activations import leaky_relu, relu, sigmoid, sigmoid_prime
-from sigsat.lecture import find_scene
-from sigsat.lessons import takeaways
+from sigsat.core.activations import leaky_relu, relu, sigmoid, sigmoid_prime
+from sigsat.lesson.lecture import find_scene
+from sigsat.lesson.scenes import takeaways
 
 from scenes.common import LAYOUT, Look, beat, make_text, make_title, start
 

@@ -2,7 +2,7 @@
 
 Both are ``SpeechService`` subclasses, so a lecturer with a cloud voice can swap in any of the
 plugin's own services. Their audio lives in a persistent store (``~/.cache/sigsat/voice``), named
-by a digest of the text and the service settings (:func:`sigsat.narration.store_name`, which the
+by a digest of the text and the service settings (:func:`sigsat.lesson.narration.store_name`, which the
 render key uses too) and written atomically, so several renders can share it at once and nothing
 is synthesised twice. A part file left by a killed render is swept by the next service. The plugin's own cache (a JSON file that every
 call appends to, without a lock) stays in each render's media folder.
@@ -19,7 +19,7 @@ from typing import Callable
 
 from manim_voiceover.services.base import SpeechService
 
-from sigsat.narration import (espeak_input, part_name, recorded_input, recording_path, store_name,
+from sigsat.lesson.narration import (espeak_input, part_name, recorded_input, recording_path, store_name,
                               sweep_stale_parts)
 
 __all__ = ["EspeakService", "RecordedService", "MissingRecording", "append_silence"]

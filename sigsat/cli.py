@@ -9,8 +9,8 @@ import signal
 import sys
 from pathlib import Path
 
-from . import lecture, params as params_mod
-from .params import ParamError
+from .lesson import lecture, params as params_mod
+from .lesson.params import ParamError
 
 __all__ = ["main"]
 
@@ -34,7 +34,7 @@ class Terminated(KeyboardInterrupt):
 
 
 def _render_options(p: argparse.ArgumentParser, formats: bool = True) -> None:
-    from .pipeline import FORMATS, QUALITIES
+    from .production.pipeline import FORMATS, QUALITIES
 
     p.add_argument("scenes", nargs="*", metavar="SCENE", help="scene ids or class names (default: all)")
     p.add_argument("--params", metavar="FILE", help="parameter file (default: sigsat.toml if present)")
@@ -79,7 +79,7 @@ def _output_root(text: str) -> Path:
     say 'Check your LaTeX installation')."""
     if not text:
         raise argparse.ArgumentTypeError("must name a folder, got ''")
-    from .doctor import LATEX_UNSAFE, latex_unsafe
+    from .production.doctor import LATEX_UNSAFE, latex_unsafe
 
     bad = latex_unsafe(Path(text))
     if bad:
@@ -206,8 +206,8 @@ def _progress():
 
 
 def _run_render(args, extra_targets=()):
-    from .doctor import render_problem
-    from .pipeline import BusyError, Options, OutputRefused, RenderError, render
+    from .production.doctor import render_problem
+    from .production.pipeline import BusyError, Options, OutputRefused, RenderError, render
 
     for name in args.scenes:
         lecture.find_scene(name)
@@ -253,9 +253,9 @@ def cmd_render(args) -> int:
 
 
 def cmd_storyboard(args) -> int:
-    from .manifest import record_outputs
-    from .pipeline import BusyError, locked, stem
-    from .storyboard import make_grid, section_stills
+    from .production.manifest import record_outputs
+    from .production.pipeline import BusyError, locked, stem
+    from .production.storyboard import make_grid, section_stills
 
     specs = [lecture.find_scene(n) for n in args.scenes] or list(lecture.SCENES)
     boards = [f"storyboards/{stem(spec)}.png" for spec in specs]
@@ -275,8 +275,8 @@ def cmd_storyboard(args) -> int:
 
 
 def cmd_narration(args) -> int:
-    from .narration import script
-    from .pipeline import scripts
+    from .lesson.narration import script
+    from .production.pipeline import scripts
 
     specs = [lecture.find_scene(n) for n in args.scenes] or list(lecture.SCENES)
     params = _params(args)
@@ -337,9 +337,9 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def cmd_slides(args) -> int:
-    from .gallery import write_gallery
-    from .pipeline import BusyError, locked
-    from .slides import FORMATS, DeckError, build_deck, deck_targets
+    from .production.gallery import write_gallery
+    from .production.pipeline import BusyError, locked
+    from .production.slides import FORMATS, DeckError, build_deck, deck_targets
 
     specs = [lecture.find_scene(n) for n in args.scenes] or list(lecture.SCENES)
     report = _run_render(args, extra_targets=deck_targets(specs, tuple(args.deck_formats) or FORMATS))
@@ -360,7 +360,7 @@ def cmd_slides(args) -> int:
 
 
 def cmd_doctor(args) -> int:
-    from .doctor import run_checks
+    from .production.doctor import run_checks
 
     return run_checks(args.out, args.params)
 

@@ -20,7 +20,7 @@ def pytest_addoption(parser):
 @pytest.fixture
 def use_params(monkeypatch, tmp_path):
     """Point $SIGSAT_PARAMS at one of PARAM_SETS (None: the defaults) and return the Params."""
-    from sigsat import params
+    from sigsat.lesson import params
 
     def choose(name: str):
         path = PARAM_SETS[name]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from sigsat.lecture import SceneSpec
+from sigsat.lesson.lecture import SceneSpec
 
 DRY_RUN = {
     "dry_run": True,
@@ -85,7 +85,7 @@ def dry_run(spec: SceneSpec, monkeypatch=None, beats: int | None = None, voices:
     from manim import Scene, tempconfig
 
     from scenes import voice
-    from sigsat import params as params_mod
+    from sigsat.lesson import params as params_mod
 
     run = Run()
     original = Scene.next_section

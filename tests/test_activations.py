@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 from numpy.testing import assert_allclose
 from scipy.special import expit
 
-from sigsat import activations as A
+from sigsat.core import activations as A
 
 finite_z = st.floats(min_value=-700, max_value=700, allow_nan=False)
 moderate_z = st.floats(min_value=-30, max_value=30, allow_nan=False)

@@ -9,12 +9,12 @@ import sys
 import pytest
 
 import sigsat
-from sigsat.theme import PALETTES, TEXT_ROLES, contrast_ratio
+from sigsat.lesson.theme import PALETTES, TEXT_ROLES, contrast_ratio
 
 
 def test_importing_every_sigsat_module_does_not_import_manim():
     modules = [m.name for m in pkgutil.walk_packages(sigsat.__path__, "sigsat.")]
-    assert "sigsat.pipeline" in modules and "sigsat.cli" in modules
+    assert "sigsat.production.pipeline" in modules and "sigsat.cli" in modules
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}: importlib.import_module(name)\n"

@@ -7,7 +7,7 @@ import math
 import pytest
 from hypothesis import given, strategies as st
 
-from sigsat.display import fmt, fmt_percent, fmt_tex
+from sigsat.lesson.display import fmt, fmt_percent, fmt_tex
 
 
 @pytest.mark.parametrize("x, sig, shown", [
@@ -42,7 +42,7 @@ def test_tex_and_percent():
 
 from decimal import ROUND_HALF_UP, Decimal  # noqa: E402
 
-from sigsat.display import Relation, Term, exact, fmt_bound, fmt_param, worked  # noqa: E402
+from sigsat.lesson.display import Relation, Term, exact, fmt_bound, fmt_param, worked  # noqa: E402
 
 
 @pytest.mark.parametrize("x, shown", [(0.125, "0.125"), (2.0, "2"), (-7.5, "-7.5"), (1e-100, "1×10⁻¹⁰⁰"),

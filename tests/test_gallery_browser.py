@@ -16,7 +16,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from sigsat import gallery, lecture, media, slides
+from sigsat.production import gallery, media, slides
+from sigsat.lesson import lecture
 from tests.test_slides import expected_lines, make_synthetic_render, real_render, stem
 
 

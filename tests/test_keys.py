@@ -38,8 +38,9 @@ from pathlib import Path
 
 import pytest
 
-from sigsat import lecture, narration, params as params_mod, pipeline
-from sigsat.params import Params
+from sigsat.lesson import lecture, narration, params as params_mod
+from sigsat.production import pipeline
+from sigsat.lesson.params import Params
 from tests.scene_tools import dry_run
 
 SCENE_IDS = [s.id for s in lecture.SCENES]
@@ -277,7 +278,7 @@ KILLED_WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     from scenes.voice import EspeakService
-    from sigsat import narration
+    from sigsat.lesson import narration
 
     def slow(out):
         out.write_bytes(b"half a WAV")

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, strategies as st
 from numpy.testing import assert_allclose
 
-from sigsat import params
-from sigsat.display import fmt
-from sigsat.lessons import chain, label_step
+from sigsat.lesson import params
+from sigsat.lesson.display import fmt
+from sigsat.lesson.scenes import chain, label_step
 from tests.conftest import PARAM_SETS
 
 CAPTION_CHARS = 80  # scenes.common.LAYOUT.caption_chars (not imported: that module needs manim)

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from scipy.special import expit
 
-from sigsat.display import fmt, fmt_percent
-from sigsat.lessons import derivative
+from sigsat.lesson.display import fmt, fmt_percent
+from sigsat.lesson.scenes import derivative
 from tests.conftest import PARAM_SETS
 
 
@@ -86,7 +86,7 @@ def test_axes_hold_the_curves_and_the_threshold(lesson):
 @pytest.mark.parametrize("threshold", [0.5, 3.0, 8.0])
 def test_the_live_slope_readout_ends_on_two_figures_like_scene_1s(threshold):
     # Scene 2's readout had a fixed 4 decimals: sigma'(9) = 0.000123 read 0.0001.
-    from sigsat.params import from_mapping
+    from sigsat.lesson.params import from_mapping
 
     d = derivative.build(from_mapping({"saturation": {"threshold": threshold}}))
     end = oracle_slope(d.z_extent)  # the sweep stops at the right end of the z axis

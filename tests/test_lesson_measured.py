@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, strategies as st
 from numpy.testing import assert_allclose
 
-from sigsat import params
-from sigsat.display import fmt, fmt_tex
-from sigsat.lessons import measured
-from sigsat.network import measure_gradients
+from sigsat.lesson import params
+from sigsat.lesson.display import fmt, fmt_tex
+from sigsat.lesson.scenes import measured
+from sigsat.core.network import measure_gradients
 from tests.conftest import PARAM_SETS
 
 CAPTION_CHARS = 80  # scenes.common.LAYOUT.caption_chars (not imported: that module needs manim)

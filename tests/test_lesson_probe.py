@@ -11,9 +11,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from hypothesis import given, strategies as st
 from scipy.special import expit
 
-from sigsat.display import fmt, fmt_percent
-from sigsat.lessons import probe
-from sigsat.params import from_mapping
+from sigsat.lesson.display import fmt, fmt_percent
+from sigsat.lesson.scenes import probe
+from sigsat.lesson.params import from_mapping
 from tests.conftest import PARAM_SETS
 
 

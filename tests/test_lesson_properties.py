@@ -3,7 +3,7 @@
 Parameter sets are drawn from the ranges declared in sigsat/params.py (the fields' lo/hi/choices
 metadata), extremes and subnormal numbers included. The worked examples are read back from what
 the screen and the voice say, parsed with Decimal and worked out here, independently of
-sigsat.display.
+sigsat.lesson.display.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from sigsat import params
-from sigsat.lecture import SCENES
-from sigsat.lessons import chain, derivative, measured, probe, relu, takeaways
+from sigsat.lesson import params
+from sigsat.lesson.lecture import SCENES
+from sigsat.lesson.scenes import chain, derivative, measured, probe, relu, takeaways
 
 #: The measured network's cost grows as depth x batch x width^2; 30 x 4096 x 256^2 takes seconds
 #: per build. Sizes are drawn from the declared ranges within this budget (each extreme alone is

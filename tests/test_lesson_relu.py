@@ -8,9 +8,9 @@ import textwrap
 import numpy as np
 import pytest
 
-from sigsat import params
-from sigsat.lessons import relu as lesson
-from sigsat.network import measure_gradients
+from sigsat.lesson import params
+from sigsat.lesson.scenes import relu as lesson
+from sigsat.core.network import measure_gradients
 from tests.conftest import PARAM_SETS
 
 CAPTION_CHARS, CAPTION_LINES = 80, 2  # scenes.common.LAYOUT.caption_chars; the plate holds 2 lines

@@ -8,8 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from scipy.special import expit
 
-from sigsat import params
-from sigsat.lessons import saturation
+from sigsat.lesson import params
+from sigsat.lesson.scenes import saturation
 from tests.conftest import PARAM_SETS
 
 

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from scipy.special import expit
 
-from sigsat import params
-from sigsat.activations import leaky_relu
-from sigsat.lessons import chain as chain_lesson, takeaways as lesson
+from sigsat.lesson import params
+from sigsat.core.activations import leaky_relu
+from sigsat.lesson.scenes import chain as chain_lesson, takeaways as lesson
 from tests.conftest import PARAM_SETS
 
 CAPTION_CHARS, CAPTION_LINES = 80, 2

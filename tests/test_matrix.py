@@ -30,8 +30,9 @@ from typing import Callable
 
 import pytest
 
-from sigsat import params as params_mod, pipeline
-from sigsat.params import Params
+from sigsat.lesson import params as params_mod
+from sigsat.production import pipeline
+from sigsat.lesson.params import Params
 
 TIMEOUT = 60  # seconds; a FIFO read or an unbounded /dev/zero read would hang past it
 
@@ -170,7 +171,7 @@ def recordings(bad: str, content: bytes | None) -> Setup:
     def setup(tmp: Path) -> dict[str, str]:
         import wave
 
-        from sigsat import lecture
+        from sigsat.lesson import lecture
 
         spec = lecture.SCENES[0]
         for beat in spec.beats:
@@ -187,7 +188,7 @@ def recordings(bad: str, content: bytes | None) -> Setup:
 
 
 def _first_beat() -> str:
-    from sigsat import lecture
+    from sigsat.lesson import lecture
 
     return lecture.SCENES[0].beats[0]
 

@@ -36,8 +36,10 @@ from pathlib import Path
 
 import pytest
 
-from sigsat import cli, gallery, lecture, manifest, media, pipeline, slides
-from sigsat.params import PARAMS_ENV, Params
+from sigsat import cli
+from sigsat.production import gallery, manifest, media, pipeline, slides
+from sigsat.lesson import lecture
+from sigsat.lesson.params import PARAMS_ENV, Params
 
 SCENE = lecture.find_scene("derivative")
 STEM = pipeline.stem(SCENE)          # 02_derivative

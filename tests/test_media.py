@@ -6,7 +6,7 @@ import av
 import pytest
 import srt
 
-from sigsat import media
+from sigsat.production import media
 from tests.media_fixtures import make_srt, make_video
 
 

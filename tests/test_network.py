@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from sigsat.network import Network, measure_gradients
+from sigsat.core.network import Network, measure_gradients
 
 
 def numerical_gradient(net, x, y, array):

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sigsat import params
-from sigsat.params import ParamError
+from sigsat.lesson import params
+from sigsat.lesson.params import ParamError
 
 
 def test_defaults_reproduce_the_lesson():

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from sigsat import lecture, manifest, pipeline
-from sigsat.params import Params
+from sigsat.lesson import lecture
+from sigsat.production import manifest, pipeline
+from sigsat.lesson.params import Params
 
 
 def keys(params=None, **options):
@@ -42,7 +43,7 @@ def test_theme_and_quality_rekey_every_scene():
 @pytest.fixture
 def package_copy(tmp_path, monkeypatch):
     """A copy of sigsat/ and scenes/ that the key computation reads instead of the real ones."""
-    root = Path(pipeline.__file__).resolve().parents[1]
+    root = Path(pipeline.__file__).resolve().parents[2]
     shutil.copytree(root / "sigsat", tmp_path / "sigsat", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(root / "scenes", tmp_path / "scenes", ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(pipeline, "PACKAGE_DIR", tmp_path / "sigsat")
@@ -52,14 +53,14 @@ def package_copy(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("edited, expected", [
     ("scenes/saturation.py", {"saturation"}),
-    ("sigsat/lessons/chain.py", {"chain"}),
+    ("sigsat/lesson/scenes/chain.py", {"chain"}),
     ("scenes/common.py", "all"),
     ("scenes/voice.py", "all"),
-    ("sigsat/narration.py", "all"),
-    ("sigsat/media.py", set()),
-    ("sigsat/display.py", "all"),
+    ("sigsat/lesson/narration.py", "all"),
+    ("sigsat/production/media.py", set()),
+    ("sigsat/lesson/display.py", "all"),
     ("sigsat/cli.py", set()),
-    ("sigsat/pipeline.py", set()),
+    ("sigsat/production/pipeline.py", set()),
 ])
 def test_a_source_change_rekeys_the_scenes_that_use_it(package_copy, edited, expected):
     before = keys()

@@ -11,7 +11,7 @@ import pytest
 from manim.utils.testing.frames_comparison import frames_comparison
 
 from scenes.lecture import play_part
-from sigsat.lecture import find_scene
+from sigsat.lesson.lecture import find_scene
 
 __module_test__ = "scenes"
 

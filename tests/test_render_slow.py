@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 import srt
 
-from sigsat import lecture, media
-from sigsat.params import Params
+from sigsat.lesson import lecture
+from sigsat.production import media
+from sigsat.lesson.params import Params
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]

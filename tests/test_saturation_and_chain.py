@@ -12,9 +12,9 @@ from numpy.testing import assert_allclose
 from scipy.optimize import brentq
 from scipy.special import expit
 
-from sigsat.chain import gradient_chain, weight_update
-from sigsat.problems import slope_at_probe, vanishing_chain
-from sigsat.saturation import saturation_threshold, slope_fraction
+from sigsat.core.chain import gradient_chain, weight_update
+from sigsat.core.problems import slope_at_probe, vanishing_chain
+from sigsat.core.saturation import saturation_threshold, slope_fraction
 
 
 def oracle_slope_fraction(z):

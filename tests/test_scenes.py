@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sigsat import lecture
-from sigsat.lecture import SCENES
-from sigsat.narration import store_name
+from sigsat.lesson import lecture
+from sigsat.lesson.lecture import SCENES
+from sigsat.lesson.narration import store_name
 from tests.conftest import PARAM_SETS
 from tests.scene_tools import dry_run
 
@@ -19,7 +19,7 @@ def test_scene_plays_its_beats_in_order_with_their_lines(spec, param_set, use_pa
     assert run.sections == list(spec.beats), "one section per beat, in the lesson module's order"
     assert run.subtitles == list(spec.lesson.build(params).lines.values())
     assert not run.offscreen, f"left the frame: {run.offscreen}"
-    # The render key hashes what sigsat.lecture finds without manim: the scene may read no more,
+    # The render key hashes what sigsat.lesson.lecture finds without manim: the scene may read no more,
     # and its voice must ask for the very store files the key names.
     assert set(run.reads) <= set(lecture.reads(spec, params))
     keyed = [a for a in lecture.scene_inputs(spec, params).audio.values() if a]
@@ -27,7 +27,7 @@ def test_scene_plays_its_beats_in_order_with_their_lines(spec, param_set, use_pa
 
 
 def test_a_beat_lasts_at_least_as_long_as_its_line_takes_to_read(use_params, monkeypatch):
-    from sigsat.lessons import hold_seconds
+    from sigsat.lesson.scenes import hold_seconds
 
     params = use_params("default")
     spec = SCENES[0]

@@ -7,8 +7,8 @@ import importlib
 
 import pytest
 
-from sigsat import params
-from sigsat.lecture import find_scene
+from sigsat.lesson import params
+from sigsat.lesson.lecture import find_scene
 from tests.scene_tools import DRY_RUN, dry_run
 
 #: (name, TOML text, scenes that read the parameters it changes)

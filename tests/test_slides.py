@@ -1,4 +1,4 @@
-"""Slide decks (sigsat.slides): one slide per beat, notes = narration, an offline one-file HTML deck.
+"""Slide decks (sigsat.production.slides): one slide per beat, notes = narration, an offline one-file HTML deck.
 
 Fast tests build decks from a synthetic render folder (tiny H.264 clips laid out as `sigsat render`
 lays them out); the slow test builds one from a real low-quality render.
@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from sigsat import lecture, media, params as params_mod, slides
-from sigsat.params import Params
+from sigsat.lesson import lecture, params as params_mod
+from sigsat.production import media, slides
+from sigsat.lesson.params import Params
 from tests.media_fixtures import make_video
 
 ROOT = Path(__file__).resolve().parents[1]

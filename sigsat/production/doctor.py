@@ -83,7 +83,7 @@ def writable_folder_problem(folder: Path) -> str | None:
 
 
 def _voice_store() -> Check:
-    from .narration import voice_cache_dir
+    from ..lesson.narration import voice_cache_dir
 
     store = voice_cache_dir()
     problem = writable_folder_problem(store)
@@ -112,7 +112,7 @@ def _output(out: Path) -> Check:
 
 
 def _parameters(params_file: str | None) -> Check:
-    from .params import ParamError, load
+    from ..lesson.params import ParamError, load
 
     try:
         load(params_file)

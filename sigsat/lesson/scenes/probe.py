@@ -6,11 +6,11 @@ import math
 from dataclasses import dataclass
 
 
-from ..activations import SIGMOID_PEAK_SLOPE
+from ...core.activations import SIGMOID_PEAK_SLOPE
 from ..display import as_tex, fmt_param
 from ..narration import fill
 from ..params import Params
-from ..problems import exp_sig, factor_sig, slope_at_probe
+from ...core.problems import exp_sig, factor_sig, slope_at_probe
 from . import z_extent
 
 __all__ = ["LINES", "Probe", "build", "factor_sig", "exp_sig", "zoom_for", "verdict"]

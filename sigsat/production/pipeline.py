@@ -31,9 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import lecture, manifest as manifest_mod, media, narration, params as params_mod
+from ..lesson import lecture, narration, params as params_mod
+from . import manifest as manifest_mod, media
 from .manifest import MANIFEST, OutputRefused
-from .params import Params
+from ..lesson.params import Params
 
 __all__ = [
     "QUALITIES", "RenderError", "BusyError", "OutputRefused", "Options", "Job", "JobResult", "Plan",
@@ -44,7 +45,7 @@ __all__ = [
 QUALITIES = {"low": ("l", "480p15"), "medium": ("m", "720p30"), "high": ("h", "1080p60"),
              "4k": ("k", "2160p60")}
 FORMATS = ("gif",)
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
 class RenderError(RuntimeError):
@@ -158,7 +159,7 @@ def _module_name(path: Path, root_of: dict[str, Path]) -> str:
 def scene_key(spec: lecture.SceneSpec, params: Params, options: Options) -> str:
     """A hash of every input of one scene's render: equal keys mean an identical video.
 
-    The parameters are those the scene reads (discovered, :func:`sigsat.lecture.reads`); the
+    The parameters are those the scene reads (discovered, :func:`sigsat.lesson.lecture.reads`); the
     audio is named by its voice-store file, which is what the render plays whether or not
     espeak-ng is installed.
     """

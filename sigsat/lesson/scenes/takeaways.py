@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..activations import SIGMOID_PEAK_SLOPE, leaky_relu_prime, relu_prime, sigmoid_prime
-from ..chain import gradient_chain
+from ...core.activations import SIGMOID_PEAK_SLOPE, leaky_relu_prime, relu_prime, sigmoid_prime
+from ...core.chain import gradient_chain
 from ..display import fmt, fmt_bound, fmt_param
 from ..narration import fill
 from ..params import Params
-from ..problems import VanishingChain, vanishing_chain
+from ...core.problems import VanishingChain, vanishing_chain
 from . import peak_algebra, z_extent
 
 __all__ = ["LINES", "LEAKY_ALPHA", "RELU_EXTENT", "Takeaways", "build", "superscript"]

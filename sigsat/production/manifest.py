@@ -118,7 +118,7 @@ def validate(data: Any) -> dict:
     >>> validate({"scenes": []})
     Traceback (most recent call last):
     ...
-    sigsat.manifest.ManifestError: "scenes" is not an object
+    sigsat.production.manifest.ManifestError: "scenes" is not an object
     """
     if not isinstance(data, dict):
         raise ManifestError(f"is {type(data).__name__}, not an object")

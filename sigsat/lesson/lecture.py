@@ -2,7 +2,7 @@
 parameters.
 
 A scene's parameters are discovered, not declared: :func:`reads` runs :func:`scene_inputs`
-(everything a running scene takes from the parameters) under a :class:`~sigsat.params.Recording`.
+(everything a running scene takes from the parameters) under a :class:`~sigsat.lesson.params.Recording`.
 Scenes get their parameters only through :func:`scene_inputs` and the voice set-up, and a test
 dry-runs every scene under a recording to hold them to it.
 """
@@ -29,7 +29,7 @@ PRESENTATION_TABLES = ("theme", "narration")
 class SceneSpec:
     """One scene of the lecture.
 
-    ``id`` names both its lesson module (``sigsat.lessons.<id>``) and its scene module
+    ``id`` names both its lesson module (``sigsat.lesson.scenes.<id>``) and its scene module
     (``scenes/<id>.py``); ``cls`` is the manim Scene class there.
     """
 
@@ -39,7 +39,7 @@ class SceneSpec:
 
     @property
     def lesson(self) -> ModuleType:
-        return importlib.import_module(f"sigsat.lessons.{self.id}")
+        return importlib.import_module(f"sigsat.lesson.scenes.{self.id}")
 
     @property
     def beats(self) -> tuple[str, ...]:
@@ -74,7 +74,7 @@ class SceneInputs:
 
 def scene_inputs(spec: SceneSpec, params: params_mod.Params) -> SceneInputs:
     """What ``spec``'s scene shows and says under ``params``: the one place a scene reads them."""
-    from .lessons import hold_seconds
+    from .scenes import hold_seconds
 
     look = palette(params.theme.name)
     lesson = spec.lesson.build(params)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..activations import SIGMOID_PEAK_SLOPE, relu_prime
+from ...core.activations import SIGMOID_PEAK_SLOPE, relu_prime
 from ..display import fmt, fmt_param, fmt_percent
 from ..narration import fill
-from ..network import GradientReport, measure_gradients
+from ...core.network import GradientReport, measure_gradients
 from ..params import Params
 from . import z_extent
 

@@ -1,6 +1,6 @@
 """What the lecturer says: filling a scene's line templates with computed numbers, and pacing them.
 
-Each lesson module under :mod:`sigsat.lessons` holds its scene's templates (``LINES``: beat id ->
+Each lesson module under :mod:`sigsat.lesson.scenes` holds its scene's templates (``LINES``: beat id ->
 template, in beat order) beside the computation that fills them, so a changed parameter changes
 the narration with the picture.
 """
@@ -118,7 +118,7 @@ def espeak_available() -> bool:
 
 
 # The voice store: one WAV per line and voice, named by a digest of what made it. The scenes'
-# speech services (scenes/voice.py) and the render key (sigsat.pipeline) both name files with
+# speech services (scenes/voice.py) and the render key (sigsat.production.pipeline) both name files with
 # these functions, so the key covers exactly the audio a render uses and the two cannot drift.
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from ..activations import SIGMOID_PEAK_SLOPE, sigmoid
+from ...core.activations import SIGMOID_PEAK_SLOPE, sigmoid
 from ..display import OUTPUT_SIG, SMALL_SIG, Relation, Term, exact, worked
 from ..narration import reading_seconds
 from ..params import Params

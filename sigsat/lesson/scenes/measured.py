@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..display import Relation, Term, as_tex, worked
 from ..narration import fill
-from ..network import GradientReport, measure_gradients
+from ...core.network import GradientReport, measure_gradients
 from ..params import Params
 from . import label_step
 

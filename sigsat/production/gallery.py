@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from . import lecture, manifest as manifest_mod
+from ..lesson import lecture
+from . import manifest as manifest_mod
 from .manifest import MANIFEST, OutputRefused
 from .pipeline import QUALITIES
 
@@ -251,7 +252,7 @@ def _is_ours(page: Path) -> bool:
 
 
 def check_index(root: Path) -> None:
-    """Raise :class:`~sigsat.manifest.OutputRefused` if ``root/index.html`` exists and is not a
+    """Raise :class:`~sigsat.production.manifest.OutputRefused` if ``root/index.html`` exists and is not a
     gallery sigsat wrote: sigsat never replaces a page of the user's own."""
     page = Path(root) / INDEX
     if os.path.lexists(page) and not _is_ours(page):

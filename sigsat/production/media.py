@@ -32,7 +32,7 @@ def open_video(path: Path):
     ...     probe(Path(f.name))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    sigsat.media.MediaError: /tmp/....mp4: not a readable video (empty file); render it again
+    sigsat.production.media.MediaError: /tmp/....mp4: not a readable video (empty file); render it again
     """
     import av
 

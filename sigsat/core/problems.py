@@ -8,7 +8,7 @@ from decimal import Decimal, localcontext
 import numpy as np
 
 from .activations import SIGMOID_PEAK_SLOPE, sigmoid, sigmoid_prime
-from .display import (OUTPUT_SIG, SMALL_SIG, WORKED_SIG, Relation, Term, exact, fmt_param,
+from ..lesson.display import (OUTPUT_SIG, SMALL_SIG, WORKED_SIG, Relation, Term, exact, fmt_param,
                       worked)
 
 __all__ = ["SlopeAtProbe", "VanishingChain", "slope_at_probe", "vanishing_chain", "factor_sig",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..activations import SIGMOID_PEAK_SLOPE, sigmoid, sigmoid_prime
+from ...core.activations import SIGMOID_PEAK_SLOPE, sigmoid, sigmoid_prime
 from ..display import SMALL_SIG, Relation, Term, as_tex, decimals_for, exact, fmt_param, worked
 from ..narration import fill
 from ..params import Params
-from ..saturation import slope_fraction
+from ...core.saturation import slope_fraction
 from . import peak_algebra, z_extent
 
 __all__ = ["LINES", "Derivative", "build"]

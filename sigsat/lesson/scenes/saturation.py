@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..activations import SIGMOID_PEAK_SLOPE, sigmoid, sigmoid_prime
+from ...core.activations import SIGMOID_PEAK_SLOPE, sigmoid, sigmoid_prime
 from ..display import OUTPUT_SIG, SMALL_SIG, decimals_for, fmt, fmt_bound, fmt_param, fmt_percent
 from ..narration import fill
 from ..params import Params
-from ..saturation import slope_fraction
+from ...core.saturation import slope_fraction
 from . import z_extent
 
 __all__ = ["LINES", "Saturation", "build"]

@@ -18,7 +18,7 @@ converters never use it).
 
 manim writes its section (beat) clips without sound: the narration is muxed into the scene video
 only. When the scene video has a voice, each slide's clip gets its slice of it back
-(:func:`sigsat.media.clips_with_audio`: the beat's video stream copied, its audio cut sample-exactly from the
+(:func:`sigsat.production.media.clips_with_audio`: the beat's video stream copied, its audio cut sample-exactly from the
 scene's and encoded as AAC).
 
 manim-slides is imported only inside :func:`build_deck` (it does not import manim).
@@ -41,11 +41,12 @@ import threading
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from . import lecture, manifest as manifest_mod, params as params_mod
+from ..lesson import lecture, params as params_mod
+from . import manifest as manifest_mod
 from .media import MediaError, _has_audio, clips_with_audio
 from .pipeline import stem
-from .params import Params
-from .theme import PALETTES
+from ..lesson.params import Params
+from ..lesson.theme import PALETTES
 
 __all__ = [
     "DeckError", "FORMATS", "REVEAL_VERSION", "REVEAL_FILES", "SETUP_COMMAND", "default_assets_dir",
@@ -74,7 +75,7 @@ REVEAL_FILES = (
 #: Environment variable naming the reveal.js assets folder (default: :func:`default_assets_dir`).
 ASSETS_ENV = "SIGSAT_REVEAL_ASSETS"
 #: What to run when the assets are missing (named in the error message).
-SETUP_COMMAND = "make venv (or: .venv/bin/python -m sigsat.slides install-reveal)"
+SETUP_COMMAND = "make venv (or: .venv/bin/python -m sigsat.production.slides install-reveal)"
 #: reveal.js theme per sigsat theme: the deck's text and letterbox match the clips.
 REVEAL_THEMES = {"dark": "black", "light": "white"}
 DECK_TITLE = "Sigmoid saturation and vanishing gradients"
@@ -518,10 +519,10 @@ def _write_html(configs, dest: Path, assets: Path, theme: str, background: str, 
 
 
 def _main(argv: list[str] | None = None) -> int:
-    """``python -m sigsat.slides install-reveal [DEST] [--tarball FILE]``: the set-up step."""
+    """``python -m sigsat.production.slides install-reveal [DEST] [--tarball FILE]``: the set-up step."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m sigsat.slides")
+    parser = argparse.ArgumentParser(prog="python -m sigsat.production.slides")
     sub = parser.add_subparsers(dest="command", required=True)
     install = sub.add_parser("install-reveal", help=f"fetch reveal.js {REVEAL_VERSION} for offline HTML decks")
     install.add_argument("dest", nargs="?", type=Path, default=None)

@@ -9,7 +9,7 @@ from decimal import Decimal, localcontext
 from ..display import as_tex
 from ..narration import fill
 from ..params import Params
-from ..problems import EXACT, SLOWED_BELOW, VANISHED_BELOW, VanishingChain, vanishing_chain
+from ...core.problems import EXACT, SLOWED_BELOW, VANISHED_BELOW, VanishingChain, vanishing_chain
 from . import label_step
 
 __all__ = ["LINES", "Chain", "build", "decade_range", "log10", "power_tex", "VANISHED_BELOW", "SLOWED_BELOW"]
