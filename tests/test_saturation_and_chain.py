@@ -14,6 +14,7 @@ from scipy.special import expit
 
 from sigsat.core.chain import gradient_chain, weight_update
 from sigsat.core.problems import slope_at_probe, vanishing_chain
+from sigsat.lesson.worked import chain_shown, probe_shown
 from sigsat.core.saturation import saturation_threshold, slope_fraction
 
 
@@ -64,18 +65,20 @@ def test_chain_refuses_empty_or_2d_input():
 
 def test_problem_one_as_the_lesson_states_it():
     p = slope_at_probe(5.0)
-    assert p.shown["output"] == "0.9933"
-    assert p.shown["exp_neg_z"] == "0.00674"
+    shown = probe_shown(p)
+    assert shown["output"] == "0.9933"
+    assert shown["exp_neg_z"] == "0.00674"
     # exact 0.006648; the lesson's 0.0067 multiplies rounded factors (0.9933 x 0.0067 = 0.006655).
     # Worked to three figures: 0.9933 x 0.00669 = 0.006645 -> 0.00665, as the exact value rounds.
-    assert (p.shown["one_minus_output"], p.shown["slope"]) == ("0.00669", "0.00665")
-    assert p.shown["percent"] == "2.7%"
+    assert (shown["one_minus_output"], shown["slope"]) == ("0.00669", "0.00665")
+    assert shown["percent"] == "2.7%"
     assert_allclose(p.share_of_peak, expit(5) * (1 - expit(5)) / 0.25, rtol=1e-12)
 
 
 def test_problem_two_as_the_lesson_states_it():
     c = vanishing_chain(5, 0.2, 0.1)
-    assert c.shown["total"] == "0.00032" and c.shown["update"] == "0.000032"
+    shown = chain_shown(c)[0]
+    assert shown["total"] == "0.00032" and shown["update"] == "0.000032"
     assert c.layers == 5
     assert_allclose(c.total, 0.2**5, rtol=1e-12)
 
@@ -91,5 +94,6 @@ def test_problem_two_below_a_floats_range():
     # 1e-100 ** 12 underflows a float to 0 (the old "math domain error"): the exact value is kept.
     c = vanishing_chain(12, 1e-100, 0.1)
     assert c.exact_gradients[-1] == Decimal("1e-1200") and c.exact_update == Decimal("1e-1201")
-    assert c.shown["total"] == "1×10⁻¹²⁰⁰" and c.shown["update"] == "1×10⁻¹²⁰¹"
+    shown = chain_shown(c)[0]
+    assert shown["total"] == "1×10⁻¹²⁰⁰" and shown["update"] == "1×10⁻¹²⁰¹"
     assert c.total == 0.0  # as a float, for drawing only

@@ -10,6 +10,7 @@ from ..display import as_tex
 from ..narration import fill
 from ..params import Params
 from ...core.problems import EXACT, SLOWED_BELOW, VANISHED_BELOW, VanishingChain, vanishing_chain
+from ..worked import chain_shown
 from . import label_step
 
 __all__ = ["LINES", "Chain", "build", "decade_range", "log10", "power_tex", "VANISHED_BELOW", "SLOWED_BELOW"]
@@ -104,9 +105,8 @@ def _trail(steps: tuple[str, ...], falls: bool) -> str:
     return f"{head}, {steps[1]} after two, {fall} {steps[-1]} at layer 1"
 
 
-def _verdict(problem: VanishingChain) -> tuple[str, str]:
+def _verdict(problem: VanishingChain, shown: dict[str, str]) -> tuple[str, str]:
     """(spoken ending, on-screen verdict) chosen from how much of the gradient reached layer 1."""
-    shown = problem.shown
     if problem.total < VANISHED_BELOW:  # the same test as vanishing_chain's
         return "negligible, the first layer barely learns", "the first layer barely learns"
     if "slowdown" in shown:
@@ -149,16 +149,16 @@ def build(params: Params) -> Chain:
     """
     p = params.chain
     problem = vanishing_chain(p.layers, p.per_layer_gradient, p.learning_rate)
-    shown = problem.shown
+    shown, steps = chain_shown(problem)
     logs = [log10(g) for g in problem.exact_gradients[::-1]]  # logs[i]: at layer i + 1
     low = decade_range(min(logs))
     step = label_step(-low, MAX_SCALE_LABELS)
-    spoken, onscreen = _verdict(problem)
+    spoken, onscreen = _verdict(problem, shown)
     values = {
         "layers_phrase": "one layer" if p.layers == 1 else f"{p.layers} layers",
         "layers": shown["layers"],
         "per_layer": shown["per_layer"],
-        "trail": _trail(problem.steps, problem.exact_gradients[-1] < problem.exact_gradients[0]),
+        "trail": _trail(steps, problem.exact_gradients[-1] < problem.exact_gradients[0]),
         "total": shown["total"],
         "learning_rate": shown["learning_rate"],
         "update": shown["update"],
@@ -173,7 +173,7 @@ def build(params: Params) -> Chain:
         scale_low=low,
         scale_labels=tuple(range(0, low - 1, -step)),
         scale_grid=tuple(range(0, low - 1, -1 if -low <= MAX_GRID_DECADES else -step)),
-        gradient_labels=problem.steps[::-1],
+        gradient_labels=steps[::-1],
         factor_label=f"×{shown['per_layer']}",
         total=problem.total,
         update=problem.update,

@@ -10,7 +10,8 @@ from ...core.activations import SIGMOID_PEAK_SLOPE
 from ..display import as_tex, fmt_param
 from ..narration import fill
 from ..params import Params
-from ...core.problems import exp_sig, factor_sig, slope_at_probe
+from ...core.problems import slope_at_probe
+from ..worked import exp_sig, factor_sig, probe_shown
 from . import z_extent
 
 __all__ = ["LINES", "Probe", "build", "factor_sig", "exp_sig", "zoom_for", "verdict"]
@@ -122,7 +123,7 @@ def build(params: Params) -> Probe:
     zoom = zoom_for(share)
     output = solved.output
     short, sentence = verdict(share)
-    shown = dict(solved.shown)
+    shown = probe_shown(solved)
     shown.update(
         neg_z=fmt_param(-z + 0.0),  # + 0.0: no "-0" at z = 0
         zoom=str(zoom),

@@ -10,6 +10,7 @@ from ..display import fmt, fmt_bound, fmt_param
 from ..narration import fill
 from ..params import Params
 from ...core.problems import VanishingChain, vanishing_chain
+from ..worked import chain_shown
 from . import peak_algebra, z_extent
 
 __all__ = ["LINES", "LEAKY_ALPHA", "RELU_EXTENT", "Takeaways", "build", "superscript"]
@@ -106,12 +107,13 @@ def build(params: Params) -> Takeaways:
     chain = vanishing_chain(c.layers, c.per_layer_gradient, c.learning_rate)
     one = float(relu_prime(1.0))
     relu_total = float(gradient_chain([one] * c.layers)[-1])
-    per_layer = chain.shown["per_layer"]
+    shown = chain_shown(chain)[0]
+    per_layer = shown["per_layer"]
     values = {
         "threshold": fmt_param(threshold),
         "tail_slope": fmt_bound(float(sigmoid_prime(threshold))),
         **peak_algebra(),
-        **chain.shown,
+        **shown,
         # 1×10⁻¹⁰⁰ to the 5th needs brackets: 1×10⁻¹⁰⁰⁵ reads as one power of ten
         "per_layer_base": f"({per_layer})" if "×" in per_layer else per_layer,
         "layers_sup": superscript(chain.layers),
