@@ -26,7 +26,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from sigsat.lesson import lecture, params as params_mod
-from sigsat.production import pipeline
+from sigsat.production import keys, naming, pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,7 +44,7 @@ def plain_manim(specs, flag: str, media: Path, work: Path) -> dict[str, float]:
     env = {**os.environ, params_mod.PARAMS_ENV: ""}
     return {
         s.id: timed([sys.executable, "-m", "manim", "render", f"-q{flag}", "--progress_bar", "none",
-                     "--media_dir", str(media), str(pipeline.scene_file(s)), s.cls], work, env)[0]
+                     "--media_dir", str(media), str(keys.scene_file(s)), s.cls], work, env)[0]
         for s in specs
     }
 
@@ -87,11 +87,11 @@ def encoding_floor(video: Path, from_rgb: bool = False) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("scenes", nargs="*")
-    parser.add_argument("--quality", choices=list(pipeline.QUALITIES), default="low")
+    parser.add_argument("--quality", choices=list(naming.QUALITIES), default="low")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     specs = [lecture.find_scene(n) for n in args.scenes] or list(lecture.SCENES)
-    flag = pipeline.QUALITIES[args.quality][0]
+    flag = naming.QUALITIES[args.quality][0]
     names = [s.id for s in specs]
 
     # The parameter read by the fewest of the selected scenes (but at least one).
@@ -135,7 +135,7 @@ def main() -> None:
         # The sigsat outputs carry the (d) parameter; re-render from defaults is what (a) timed, and
         # frame counts are equal, so the floor is measured on the sigsat output of each scene.
         for s in specs:
-            stem = pipeline.stem(s)
+            stem = naming.stem(s)
             video = out / f"{stem}.mp4"
             floor, rgb_floor = encoding_floor(video), encoding_floor(video, from_rgb=True)
             entry = manifest["scenes"][s.id]

@@ -11,6 +11,7 @@ call appends to, without a lock) stays in each render's media folder.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import wave
@@ -19,10 +20,46 @@ from typing import Callable
 
 from manim_voiceover.services.base import SpeechService
 
-from sigsat.lesson.narration import (espeak_input, part_name, recorded_input, recording_path, store_name,
-                              sweep_stale_parts)
+from sigsat.lesson.narration import espeak_input, recorded_input, recording_path, store_name
 
-__all__ = ["EspeakService", "RecordedService", "MissingRecording", "append_silence"]
+__all__ = ["EspeakService", "RecordedService", "MissingRecording", "append_silence", "part_name",
+           "sweep_stale_parts"]
+
+
+# The services are the store's only writers: each line is written under a part name and renamed
+# into place, and a part file whose writer is gone is swept.
+
+_PART = re.compile(r"\.(?P<name>.+)\.(?P<pid>\d+)\.part")
+
+
+def part_name(name: str, pid: int | None = None) -> str:
+    """The temporary name under which process ``pid`` (this one) writes store file ``name``."""
+    return f".{name}.{os.getpid() if pid is None else pid}.part"
+
+
+def sweep_stale_parts(store: Path) -> list[Path]:
+    """Remove part files of the voice store whose writer is gone (killed mid-write); return them.
+
+    A part file of a live process is being written and stays.
+    """
+    removed = []
+    for path in store.glob(".*.part"):
+        found = _PART.fullmatch(path.name)
+        if found is None or _alive(int(found["pid"])):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 class MissingRecording(FileNotFoundError):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import signal
 import sys
@@ -254,7 +253,8 @@ def cmd_render(args) -> int:
 
 def cmd_storyboard(args) -> int:
     from .production.manifest import record_outputs
-    from .production.pipeline import BusyError, locked, stem
+    from .production.naming import stem
+    from .production.pipeline import BusyError, locked
     from .production.storyboard import make_grid, section_stills
 
     specs = [lecture.find_scene(n) for n in args.scenes] or list(lecture.SCENES)
@@ -263,7 +263,7 @@ def cmd_storyboard(args) -> int:
     try:
         with locked(args.out):
             for spec, board in zip(specs, boards):
-                make_grid(section_stills(report.out / stem(spec) / "sections.json"), report.out / board,
+                make_grid(section_stills(report.out / stem(spec)), report.out / board,
                           title=f"{spec.title} ({args.quality}, {report.out.name})")
             record_outputs(report.out, boards)
     except BusyError as exc:
@@ -305,9 +305,8 @@ class _PathInTheWay(OSError):
 def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that the file is either the old one or the whole new one.
 
-    The text goes to a hidden file beside the target, which is renamed over it when complete; a
-    failure removes the hidden file. A symbolic link is followed, so the file it points to is
-    replaced and the link kept.
+    :func:`sigsat.production.files.atomic_write`, once the path is known to name a file: a
+    symbolic link is followed, so the file it points to is replaced and the link kept.
 
     Raises
     ------
@@ -322,18 +321,9 @@ def write_atomically(path: Path, text: str) -> None:
     if not target.parent.is_dir():
         raise _PathInTheWay(f"{path}: folder {target.parent} does not exist (or is not a folder); "
                             f"create it first or name another file")
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies
-        with open(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
+    from .production.files import atomic_write
+
+    atomic_write(target, text)
 
 
 def cmd_slides(args) -> int:

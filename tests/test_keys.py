@@ -39,7 +39,7 @@ from pathlib import Path
 import pytest
 
 from sigsat.lesson import lecture, narration, params as params_mod
-from sigsat.production import pipeline
+from sigsat.production import keys as keys_mod, pipeline, voice_store
 from sigsat.lesson.params import Params
 from tests.scene_tools import dry_run
 
@@ -65,7 +65,7 @@ def changed_params(key: str, value) -> Params:
 
 def keys(params: Params, **options) -> dict[str, str]:
     opts = pipeline.Options(**options)
-    return {s.id: pipeline.scene_key(s, params, opts) for s in lecture.SCENES}
+    return {s.id: keys_mod.scene_key(s, params, opts) for s in lecture.SCENES}
 
 
 def rekeyed(params: Params) -> set[str]:
@@ -158,15 +158,15 @@ def test_recorded_narration_is_keyed_by_the_recordings_content(tmp_path):
     recorded = dataclasses.replace(recorded, narration=dataclasses.replace(
         recorded.narration, recordings=str(folder)))
     opts = pipeline.Options()
-    first = pipeline.scene_key(spec, recorded, opts)
-    assert first != pipeline.scene_key(spec, Params(), opts)
+    first = keys_mod.scene_key(spec, recorded, opts)
+    assert first != keys_mod.scene_key(spec, Params(), opts)
     before = fingerprints(recorded, tmp_path / "a", [spec.id], voices=1, beats=1)
     path = narration.recording_path(folder, spec.id, spec.beats[0])
     with wave.open(str(path), "wb") as w:
         w.setnchannels(1), w.setsampwidth(2), w.setframerate(8000)
         w.writeframes(b"\0\2" * 800)
     after = fingerprints(recorded, tmp_path / "b", [spec.id], voices=1, beats=1)
-    assert before != after and pipeline.scene_key(spec, recorded, opts) != first
+    assert before != after and keys_mod.scene_key(spec, recorded, opts) != first
 
 
 def test_transparent_and_formats_rekey_every_scene():
@@ -241,7 +241,7 @@ def test_without_espeak_a_warm_voice_store_renders(no_espeak, monkeypatch):
     spec = lecture.find_scene("chain")
     store = narration.voice_cache_dir()
     store.mkdir(parents=True)
-    for name in pipeline.unvoiced_lines([spec], Params()):
+    for name in voice_store.unvoiced_lines([spec], Params()):
         (store / name).write_bytes(b"RIFF")
     monkeypatch.setattr(pipeline, "render_job", fake_render_job)
     report = pipeline.render(["chain"], Params(), pipeline.Options(out=no_espeak / "renders"))
@@ -291,7 +291,7 @@ KILLED_WRITER = textwrap.dedent("""
 
 
 def test_a_part_file_of_a_killed_render_is_swept_by_the_next(tmp_path):
-    from scenes.voice import EspeakService
+    from scenes.voice import EspeakService, part_name
 
     store, local = tmp_path / "store", tmp_path / "local"
     local.mkdir()
@@ -304,7 +304,7 @@ def test_a_part_file_of_a_killed_render_is_swept_by_the_next(tmp_path):
             writer.wait()
     left = list(store.glob(".*.part"))
     assert len(left) == 1 and left[0].name.endswith(f".{writer.pid}.part")
-    live = store / narration.part_name("espeak-ng-0123456789abcdef.wav")  # this process's
+    live = store / part_name("espeak-ng-0123456789abcdef.wav")  # this process's
     live.write_bytes(b"being written")
     EspeakService(store, cache_dir=str(local))
     assert list(store.glob(".*.part")) == [live], "the dead writer's part goes, a live one stays"

@@ -37,7 +37,7 @@ from pathlib import Path
 import pytest
 
 from sigsat import cli
-from sigsat.production import gallery, manifest, media, pipeline, slides
+from sigsat.production import gallery, keys, manifest, media, pipeline, slides
 from sigsat.lesson import lecture
 from sigsat.lesson.params import PARAMS_ENV, Params
 
@@ -451,7 +451,8 @@ def test_commit_records_every_staged_file_with_its_size_and_hash(tmp_path):
             (staging / name).write_text(f"{name} bytes")
     result = pipeline.JobResult(SCENE.id, "k", str(staging), tuple(names), 1.0, 1.0, 2.0)
     data = manifest.empty()
-    pipeline._commit(result, out, data, {"theme.name": "dark"})
+    parts = keys.KeyParts({"theme.name": "dark"}, {}, {}, {})
+    pipeline._commit(result, out, data, parts)
     entry = manifest.load(out)["scenes"][SCENE.id]
     assert entry["files"] == names
     expected = {n: len(f"{n} bytes") for n in names if n != STEM}

@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 
 from sigsat.lesson import lecture
-from sigsat.production import manifest, pipeline
+from sigsat.production import keys as keys_mod, manifest, pipeline
 from sigsat.lesson.params import Params
 
 
 def keys(params=None, **options):
     params = params or Params()
     opts = pipeline.Options(**options)
-    return {s.id: pipeline.scene_key(s, params, opts) for s in lecture.SCENES}
+    return {s.id: keys_mod.scene_key(s, params, opts) for s in lecture.SCENES}
 
 
 def changed(a: dict, b: dict) -> set[str]:
@@ -43,11 +43,10 @@ def test_theme_and_quality_rekey_every_scene():
 @pytest.fixture
 def package_copy(tmp_path, monkeypatch):
     """A copy of sigsat/ and scenes/ that the key computation reads instead of the real ones."""
-    root = Path(pipeline.__file__).resolve().parents[2]
-    shutil.copytree(root / "sigsat", tmp_path / "sigsat", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(root / "scenes", tmp_path / "scenes", ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(pipeline, "PACKAGE_DIR", tmp_path / "sigsat")
-    monkeypatch.setattr(pipeline, "scene_file", lambda spec: tmp_path / "scenes" / f"{spec.id}.py")
+    shutil.copytree(keys_mod.SIGSAT_DIR, tmp_path / "sigsat", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(keys_mod.SCENES_DIR, tmp_path / "scenes", ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(keys_mod, "SIGSAT_DIR", tmp_path / "sigsat")
+    monkeypatch.setattr(keys_mod, "SCENES_DIR", tmp_path / "scenes")
     return tmp_path
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from . import narration, params as params_mod
 from .theme import Palette, palette
 
-__all__ = ["SceneSpec", "SCENES", "find_scene", "SceneInputs", "scene_inputs", "reads",
+__all__ = ["SceneSpec", "SCENES", "find_scene", "SceneInputs", "scene_inputs", "scene_lines", "reads",
            "PRESENTATION_TABLES"]
 
 #: Tables of the presentation (colours, captions, voice) rather than of a scene's subject: the
@@ -83,6 +83,11 @@ def scene_inputs(spec: SceneSpec, params: params_mod.Params) -> SceneInputs:
     holds = {beat: hold_seconds(params, line) for beat, line in lesson.lines.items()
              if audio[beat] is None}
     return SceneInputs(look, lesson, n.captions, audio, holds)
+
+
+def scene_lines(spec: SceneSpec, params: params_mod.Params) -> dict[str, str]:
+    """Narration line per beat id of one scene, under ``params``, in beat order."""
+    return dict(spec.lesson.build(params).lines)
 
 
 def reads(spec: SceneSpec, params: params_mod.Params) -> tuple[str, ...]:

@@ -11,14 +11,11 @@ import hashlib
 import json
 import os
 import re
-import shutil
-import wave
 from pathlib import Path
 from typing import Any
 
-__all__ = ["fill", "reading_seconds", "recording_path", "script", "recording_problems",
-           "voice_cache_dir", "espeak_available", "spoken", "voiced_text", "espeak_input",
-           "recorded_input", "line_audio", "store_name", "part_name", "sweep_stale_parts"]
+__all__ = ["fill", "reading_seconds", "recording_path", "script", "voice_cache_dir", "spoken",
+           "voiced_text", "espeak_input", "recorded_input", "line_audio", "store_name"]
 
 _FIELD = re.compile(r"{(\w+)}")
 
@@ -76,49 +73,14 @@ def script(scripts: list[tuple[str, str, dict[str, str]]]) -> str:
     return "\n".join(out)
 
 
-def recording_problems(folder: str | os.PathLike, scripts: list[tuple[str, str, dict[str, str]]]) -> list[str]:
-    """``path (what is wrong)`` for every line of ``scripts`` whose recording in ``folder`` is
-    missing, empty, unreadable or not a WAV file with audio, in script order."""
-    problems = []
-    for scene, _, lines in scripts:
-        for beat, line in lines.items():
-            path = recording_path(folder, scene, beat)
-            problem = _wav_problem(path)
-            if problem:
-                problems.append(f"{path} ({problem}; the line: {line[:40]!r}...)")
-    return problems
-
-
-def _wav_problem(path: Path) -> str | None:
-    """What keeps ``path`` from being played as a recording (the voice reads it with ``wave``)."""
-    try:
-        if not path.is_file():
-            return "no recording" if not path.exists() else "no recording: not a file"
-        if path.stat().st_size == 0:
-            return "empty: 0 bytes"
-        with wave.open(str(path), "rb") as audio:
-            if audio.getnframes() == 0:
-                return "a WAV file without audio"
-    except OSError as exc:
-        return f"cannot be read: {exc.strerror or exc}"
-    except (EOFError, wave.Error) as exc:
-        return f"not a PCM WAV file ({exc or 'cut off'})"
-    return None
-
-
 def voice_cache_dir() -> Path:
     """The persistent folder of synthesised and recorded audio (``$XDG_CACHE_HOME/sigsat/voice``)."""
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "sigsat" / "voice"
 
 
-def espeak_available() -> bool:
-    """Whether espeak-ng can be run (lines missing from the voice store need it)."""
-    return shutil.which("espeak-ng") is not None
-
-
 # The voice store: one WAV per line and voice, named by a digest of what made it. The scenes'
-# speech services (scenes/voice.py) and the render key (sigsat.production.pipeline) both name files with
+# speech services (scenes/voice.py) and the render key (sigsat.production.keys) both name files with
 # these functions, so the key covers exactly the audio a render uses and the two cannot drift.
 
 
@@ -169,39 +131,6 @@ def store_name(input_data: dict[str, Any]) -> str:
     """
     digest = hashlib.sha256(json.dumps(input_data, sort_keys=True).encode()).hexdigest()[:16]
     return f"{input_data['service']}-{digest}.wav"
-
-
-_PART = re.compile(r"\.(?P<name>.+)\.(?P<pid>\d+)\.part")
-
-
-def part_name(name: str, pid: int | None = None) -> str:
-    """The temporary name under which process ``pid`` (this one) writes store file ``name``."""
-    return f".{name}.{os.getpid() if pid is None else pid}.part"
-
-
-def sweep_stale_parts(store: Path) -> list[Path]:
-    """Remove part files of the voice store whose writer is gone (killed mid-write); return them.
-
-    A part file of a live process is being written and stays.
-    """
-    removed = []
-    for path in store.glob(".*.part"):
-        found = _PART.fullmatch(path.name)
-        if found is None or _alive(int(found["pid"])):
-            continue
-        path.unlink(missing_ok=True)
-        removed.append(path)
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
 
 
 _SUPERSCRIPT_DIGITS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")

@@ -271,6 +271,21 @@ def load(path: str | os.PathLike | None = None) -> Params:
     return params
 
 
+def params_from_inputs(inputs: dict[str, Any]) -> Params:
+    """The parameters a render recorded in ``manifest.json`` (``{"table.key": value}``), over the defaults.
+
+    Examples
+    --------
+    >>> params_from_inputs({"saturation.probe_z": 7.5, "theme.name": "light"}).saturation.probe_z
+    7.5
+    """
+    nested: dict[str, dict[str, Any]] = {}
+    for flat_key, value in inputs.items():
+        table, _, key = flat_key.partition(".")
+        nested.setdefault(table, {})[key] = value
+    return from_mapping(nested, "manifest.json inputs")
+
+
 def flatten(params: Params) -> dict[str, Any]:
     """``{"section.key": value}`` for every parameter, in file order."""
     return {

@@ -23,9 +23,12 @@ from typing import Any
 from urllib.parse import quote
 
 from ..lesson import lecture
+from ..lesson.params import params_from_inputs
 from . import manifest as manifest_mod
+from .files import atomic_write
 from .manifest import MANIFEST, OutputRefused
-from .pipeline import QUALITIES
+from .naming import QUALITIES
+from .sections import read_sections
 
 __all__ = ["write_gallery", "render_folders", "check_index", "INDEX", "GENERATOR"]
 
@@ -117,17 +120,15 @@ def _player(folder: Path, rel: str, stem: str, poster: bool, label: str) -> str:
 
 def _scene_lines(scene_id: str, inputs: dict) -> dict[str, str]:
     """Narration line per beat under the recorded parameters; empty if it cannot be made."""
-    from .slides import params_from_inputs, scene_lines
-
     try:
-        return scene_lines(lecture.find_scene(scene_id), params_from_inputs(inputs))
+        return lecture.scene_lines(lecture.find_scene(scene_id), params_from_inputs(inputs))
     except Exception:  # a renamed scene or old parameters: the clips are still listed
         return {}
 
 
 def _beats(folder: Path, rel: str, stem: str, lines: dict[str, str]) -> str:
     try:
-        sections = json.loads((folder / stem / "sections.json").read_text())
+        sections = read_sections(folder / stem)
         items = [_beat_item(rel, stem, s, lines) for s in sections]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):  # damaged: no beat list
         return ""
@@ -304,8 +305,5 @@ def write_gallery(root: Path) -> Path:
             "links are relative, so the folder can be copied or zipped as a whole.</p>"
             f"<nav>{nav}</nav></header>\n{body}\n</body>\n</html>\n")
     root.mkdir(parents=True, exist_ok=True)
-    dest = root / INDEX
-    tmp = root / f".{INDEX}.{os.getpid()}.tmp"
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, dest)
-    return dest
+    atomic_write(root / INDEX, page)
+    return root / INDEX

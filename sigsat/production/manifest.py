@@ -4,12 +4,16 @@ A render folder (``<out>/<quality>/<theme>``) holds one ``manifest.json``::
 
     {"scenes": {"<scene id>": {"key": "...", "inputs": {...}, "files": ["01_x.mp4", "01_x", ...],
                                "checks": {"01_x.mp4": [size, "sha256"], "01_x/01_beat.mp4": [...]},
+                               "audio": {...}, "settings": {...}, "sources": {...},
                                "duration": 12.3, ...}},
      "lecture": {"key": "...", "files": [...], "checks": {...}, "parts": [...]},
      "outputs": {"slides/deck.html": [size, "sha256"], "storyboards/01_x.png": [...]}}
 
 ``checks`` holds the size and content hash of every file an entry names (each file inside a
-named folder too), so "up to date" means the bytes on disk are the ones sigsat wrote.
+named folder too), so "up to date" means the bytes on disk are the ones sigsat wrote. ``inputs``,
+``audio``, ``settings`` and ``sources`` are the parts of the scene's render key
+(:class:`sigsat.production.keys.KeyParts`): what ``sigsat render --dry-run`` compares to say
+what changed.
 
 Every reader (pipeline, gallery, slides) goes through :func:`load`, which checks the shape; a file
 that is not such a manifest raises :class:`ManifestError`, one line naming it and saying why.
@@ -25,6 +29,8 @@ import os
 import sys
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
+
+from .files import atomic_write
 
 __all__ = ["MANIFEST", "CORRUPT", "ManifestError", "OutputRefused", "empty", "validate", "load",
            "read_or_set_aside", "write", "is_sigsat_folder", "refuse_foreign", "checksum", "checks",
@@ -97,6 +103,12 @@ def _entry_problem(entry: Any) -> str | None:
     if not isinstance(inputs, dict) or not all(
             isinstance(v, (str, bool, int, float)) for v in inputs.values()):
         return '"inputs" is not an object of parameter values'
+    for name in ("audio", "sources"):
+        if name in entry and not (isinstance(entry[name], dict) and all(
+                isinstance(k, str) and isinstance(v, str) for k, v in entry[name].items())):
+            return f'"{name}" is not an object of names'
+    if "settings" in entry and not isinstance(entry["settings"], dict):
+        return '"settings" is not an object'
     for name in ("duration", "render_seconds", "peak_rss_mib"):
         if name in entry and not _is_number(entry[name]):
             return f'"{name}" is not a number'
@@ -181,10 +193,7 @@ def read_or_set_aside(folder: Path) -> dict:
 
 def write(folder: Path, manifest: dict) -> None:
     """Replace ``folder``'s manifest in one step (a reader sees the old one or the new one)."""
-    path = Path(folder) / MANIFEST
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(validate(manifest), indent=2))
-    os.replace(tmp, path)
+    atomic_write(Path(folder) / MANIFEST, json.dumps(validate(manifest), indent=2))
 
 
 # ------------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The render pipeline: which scenes need rendering, rendering them in parallel, atomic outputs.
 
-A scene is rendered only when an input it depends on changed (its scene source, the sigsat code it
-uses, the parameters it reads, theme, quality, manim's version). Renders run as one manim process
+A scene is rendered only when an input it depends on changed (its render key,
+:mod:`sigsat.production.keys`: the source it is made from, the parameters it reads, theme,
+quality, manim's version). Renders run as one manim process
 per scene, submitted through a :class:`concurrent.futures.Executor`; each job stages its outputs
 and the calling process moves them into place only when complete, then rewrites the manifest.
 """
@@ -12,10 +13,7 @@ import contextlib
 import dataclasses
 import datetime
 import fcntl
-import functools
 import hashlib
-import importlib.metadata
-import importlib.util
 import itertools
 import json
 import os
@@ -32,21 +30,19 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..lesson import lecture, narration, params as params_mod
-from . import manifest as manifest_mod, media
-from .manifest import MANIFEST, OutputRefused
 from ..lesson.params import Params
+from . import gallery, manifest as manifest_mod, media
+from .files import atomic_path, atomic_write, sweep_temporaries
+from .keys import KeyParts, key_parts, scene_file
+from .manifest import OutputRefused
+from .naming import FORMATS, LECTURE_FILES, QUALITIES, scene_outputs, stem
+from .sections import write_sections
+from .voice_store import espeak_available, recording_problems, unvoiced_lines
 
 __all__ = [
     "QUALITIES", "RenderError", "BusyError", "OutputRefused", "Options", "Job", "JobResult", "Plan",
-    "scene_key", "plan", "render_job", "render", "output_dir", "source_files", "unvoiced_lines",
+    "plan", "render_job", "render", "output_dir", "targets", "with_overrides", "scripts",
 ]
-
-#: quality name -> (manim's -q flag, manim's folder name)
-QUALITIES = {"low": ("l", "480p15"), "medium": ("m", "720p30"), "high": ("h", "1080p60"),
-             "4k": ("k", "2160p60")}
-FORMATS = ("gif",)
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
-
 
 class RenderError(RuntimeError):
     """A render that failed; the message is one line, the log path says where the rest is."""
@@ -72,122 +68,6 @@ def output_dir(options: Options, params: Params) -> Path:
     return options.out / options.quality / params.theme.name
 
 
-def scene_file(spec: lecture.SceneSpec) -> Path:
-    found = importlib.util.find_spec(spec.module)
-    if found is None or found.origin is None:
-        raise RenderError(f"scene module {spec.module} not found")
-    return Path(found.origin)
-
-
-def source_files(spec: lecture.SceneSpec) -> list[Path]:
-    """Every project source file whose change can change the scene's video: the scene module and
-    every ``scenes``/``sigsat`` module it imports, directly or not.
-
-    Found by reading import statements, function-level ones included (``scenes/voice.py`` is
-    imported only when a voice is set up), so a new import is part of the key without a list.
-    """
-    roots = {"scenes": scene_file(spec).parent, "sigsat": PACKAGE_DIR}
-    found: set[Path] = set()
-    todo = [scene_file(spec)]
-    while todo:
-        path = todo.pop()
-        if path not in found:
-            found.add(path)
-            todo += _imported_files(path, roots)
-    return sorted(found)
-
-
-def _imported_files(path: Path, roots: dict[str, Path]) -> list[Path]:
-    """Project files that importing ``path`` runs: each imported module and its packages."""
-    stat = path.stat()
-    return list(_imports_cached(path, stat.st_mtime_ns, stat.st_size, tuple(roots.items())))
-
-
-#: An import statement anywhere in a file (function-level ones too), parenthesised lists included.
-#: A match inside a docstring only adds a file to the key: safe, and a regex is ten times faster
-#: than parsing every file for each plan.
-_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)"
-                     r"|import[ \t]+([^\n]*))", re.M)
-
-
-@functools.lru_cache(maxsize=512)
-def _imports_cached(path: Path, _mtime: int, _size: int, roots: tuple) -> tuple[Path, ...]:
-    root_of = dict(roots)
-    package = _module_name(path, root_of)
-    if path.name != "__init__.py":
-        package = package.rpartition(".")[0]
-    names = []
-    for found in _IMPORT.finditer(path.read_text(encoding="utf-8", errors="replace")):
-        source, listed, plain = found.groups()
-        if plain is not None:
-            names += _listed(plain)
-            continue
-        base = source.lstrip(".")
-        level = len(source) - len(base)
-        if level:
-            parent = package.split(".")[: len(package.split(".")) - level + 1]
-            base = ".".join(parent + ([base] if base else []))
-        names += [base] + [f"{base}.{name}" for name in _listed(listed)]
-    files = []
-    for name in names:
-        parts = name.split(".")
-        if parts[0] not in root_of:
-            continue
-        for depth in range(1, len(parts) + 1):  # every package on the way runs its __init__
-            stem = root_of[parts[0]].joinpath(*parts[1:depth])
-            for candidate in (stem / "__init__.py", stem.with_suffix(".py") if depth > 1 else None):
-                if candidate is not None and candidate.is_file():
-                    files.append(candidate)
-    return tuple(dict.fromkeys(files))
-
-
-def _listed(names: str) -> list[str]:
-    """``a as b, c`` (or a parenthesised, commented list of them) -> ``["a", "c"]``."""
-    names = re.sub(r"#[^\n]*", "", names).strip("() \t\n")
-    return [n.split()[0] for n in names.split(",") if n.strip()]
-
-
-def _module_name(path: Path, root_of: dict[str, Path]) -> str:
-    for top, root in root_of.items():
-        if path.is_relative_to(root):
-            rel = path.relative_to(root).with_suffix("")
-            parts = [p for p in rel.parts if p != "__init__"]
-            return ".".join([top, *parts])
-    raise RenderError(f"{path} is outside the project's packages")
-
-
-def scene_key(spec: lecture.SceneSpec, params: Params, options: Options) -> str:
-    """A hash of every input of one scene's render: equal keys mean an identical video.
-
-    The parameters are those the scene reads (discovered, :func:`sigsat.lesson.lecture.reads`); the
-    audio is named by its voice-store file, which is what the render plays whether or not
-    espeak-ng is installed.
-    """
-    h = hashlib.sha256()
-    flat = params_mod.flatten(params)
-    h.update(f"manim {importlib.metadata.version('manim')}\n".encode())
-    h.update(f"quality {options.quality} transparent {options.transparent} "
-             f"formats {sorted(options.formats)}\n".encode())
-    seen = params_mod.Recording(params)
-    inputs = lecture.scene_inputs(spec, seen)
-    for key in seen.reads:
-        h.update(f"{key}={flat[key]!r}\n".encode())
-    for beat, audio in inputs.audio.items():
-        h.update(f"audio {beat} {narration.store_name(audio) if audio else 'silent'}\n".encode())
-    for path in source_files(spec):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()[:20]
-
-
-def unvoiced_lines(specs: Iterable[lecture.SceneSpec], params: Params) -> list[str]:
-    """Store names of the lines of ``specs`` that espeak-ng would have to synthesise."""
-    store = narration.voice_cache_dir()
-    return [name for spec in specs
-            for audio in lecture.scene_inputs(spec, params).audio.values()
-            if audio and audio["service"] == "espeak-ng"
-            and not (store / (name := narration.store_name(audio))).exists()]
-
-
 def scripts(specs: Iterable[lecture.SceneSpec], params: Params) -> list[tuple[str, str, dict[str, str]]]:
     """(scene id, title, beat -> narration line) of each scene under ``params``."""
     return [(s.id, s.title, s.lesson.build(params).lines) for s in specs]
@@ -204,11 +84,6 @@ def with_overrides(params: Params, options: "Options") -> Params:
     if options.theme:
         params = dataclasses.replace(params, theme=dataclasses.replace(params.theme, name=options.theme))
     return params
-
-
-def stem(spec: lecture.SceneSpec) -> str:
-    """File stem of a scene's outputs, numbered in lesson order: ``01_saturation``."""
-    return f"{lecture.SCENES.index(spec) + 1:02d}_{spec.id}"
 
 
 @dataclass(frozen=True)
@@ -389,7 +264,7 @@ def _stage_sections(sections: Path, job: Job, target: Path, video: Path) -> None
     else:
         for source, dest in zip(sources, dests):
             shutil.move(source, dest)
-    (target / "sections.json").write_text(json.dumps(listed, indent=2))
+    write_sections(target, listed)
 
 
 @dataclass
@@ -400,6 +275,8 @@ class Plan:
     jobs: list[Job] = field(default_factory=list)
     up_to_date: list[str] = field(default_factory=list)
     lecture: bool = False
+    #: scene id -> the parts of its key, for every selected scene (recorded when it is rendered)
+    parts: dict[str, KeyParts] = field(default_factory=dict)
 
 
 def _up_to_date(entry: dict | None, key: str, out: Path) -> bool:
@@ -421,7 +298,9 @@ def plan(specs: list[lecture.SceneSpec], params: Params, options: Options,
     toml = params_mod.to_toml(params, comments=False)
     result = Plan(out, lecture=len(specs) == len(lecture.SCENES))
     for spec in specs:
-        key = scene_key(spec, params, options)
+        parts = key_parts(spec, params, options.quality, options.transparent, tuple(options.formats))
+        result.parts[spec.id] = parts
+        key = parts.key
         entry = manifest["scenes"].get(spec.id)
         if not options.force and _up_to_date(entry, key, out):
             result.up_to_date.append(spec.id)
@@ -454,13 +333,7 @@ def locked(root: Path):
         handle.close()
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
-
-
-def _commit(result: JobResult, out: Path, manifest: dict, inputs: dict) -> None:
+def _commit(result: JobResult, out: Path, manifest: dict, parts: KeyParts) -> None:
     """Move a finished job's staged outputs into place, then record them in the manifest."""
     staging = Path(result.staging_dir)
     for name in result.files:
@@ -478,7 +351,8 @@ def _commit(result: JobResult, out: Path, manifest: dict, inputs: dict) -> None:
     shutil.rmtree(staging, ignore_errors=True)
     manifest["scenes"][result.scene_id] = {
         "key": result.key,
-        "inputs": inputs,
+        "inputs": dict(parts.params),
+        **parts.record(),
         "files": list(result.files),
         "checks": manifest_mod.checks(out, result.files),
         "duration": round(result.duration, 3),
@@ -496,13 +370,12 @@ def _assemble_lecture(out: Path, manifest: dict) -> bool:
     if _up_to_date(manifest.get("lecture"), key, out):
         return False
     stems = [stem(s) for s in lecture.SCENES]
-    tmp_video = out / f".lecture.{os.getpid()}.mp4"
-    starts = media.concat_videos([out / f"{s}.mp4" for s in stems], tmp_video)
+    with atomic_path(out / "lecture.mp4", keep_suffix=True) as video:
+        starts = media.concat_videos([out / f"{s}.mp4" for s in stems], video)
     subtitles = media.merge_subtitles([((out / f"{s}.srt").read_text(), t) for s, t in zip(stems, starts)])
-    _atomic_write(out / "lecture.srt", subtitles)
-    _atomic_write(out / "lecture.vtt", media.srt_to_vtt(subtitles))
-    os.replace(tmp_video, out / "lecture.mp4")
-    files = ["lecture.mp4", "lecture.srt", "lecture.vtt"]
+    atomic_write(out / "lecture.srt", subtitles)
+    atomic_write(out / "lecture.vtt", media.srt_to_vtt(subtitles))
+    files = list(LECTURE_FILES)
     manifest["lecture"] = {
         "key": key,
         "files": files,
@@ -528,16 +401,6 @@ def _kill_children() -> None:
                 proc.kill()
 
 
-def scene_outputs(stem: str, formats: Iterable[str] = (), transparent: bool = False) -> list[str]:
-    """Names a scene's render writes in its output folder (``stem`` is a folder of beat clips)."""
-    names = [f"{stem}.mp4", f"{stem}.srt", f"{stem}.vtt", f"{stem}.png", stem]
-    names += [f"{stem}.{fmt}" for fmt in FORMATS if fmt in formats]
-    return names + ([f"{stem}_alpha.mov"] if transparent else [])
-
-
-LECTURE_FILES = ("lecture.mp4", "lecture.srt", "lecture.vtt")
-
-
 def targets(specs: Iterable[lecture.SceneSpec], options: Options) -> list[str]:
     """Every name a render of ``specs`` may write in its output folder."""
     specs = list(specs)
@@ -549,9 +412,7 @@ def check_targets(out: Path, root: Path, names: Iterable[str]) -> None:
     """Refuse, before anything is written, to replace a file sigsat did not write: one of
     ``names`` in ``out`` when ``out`` is not a sigsat folder, or a gallery page that is not
     sigsat's in ``root``. Raises :class:`OutputRefused`."""
-    from .gallery import check_index  # the gallery reads the pipeline's names
-
-    check_index(root)
+    gallery.check_index(root)
     manifest_mod.refuse_foreign(out, names)
 
 
@@ -561,10 +422,10 @@ def _clean_leftovers(out: Path) -> None:
     shutil.rmtree(out / ".staging", ignore_errors=True)
     for spec in lecture.SCENES:
         shutil.rmtree(out / f".{stem(spec)}.old", ignore_errors=True)
-    for pattern in (".lecture.*.mp4", f".{MANIFEST}.*.tmp", ".lecture.???.*.tmp"):
-        for path in out.glob(pattern):
-            if path.name.split(".")[-2].isdigit():   # .<name>.<pid>.tmp, .lecture.<pid>.mp4
-                path.unlink(missing_ok=True)
+    sweep_temporaries(out)
+    for path in out.glob(".lecture.*.mp4"):  # what earlier versions left: .lecture.<pid>.mp4
+        if path.name.split(".")[-2].isdigit():
+            path.unlink(missing_ok=True)
 
 
 def render(
@@ -584,7 +445,7 @@ def render(
     specs = sorted(dict.fromkeys(specs), key=lecture.SCENES.index)
     params = with_overrides(params, options)
     if params.narration.mode == "recorded":
-        problems = narration.recording_problems(params.narration.recordings, scripts(specs, params))
+        problems = recording_problems(params.narration.recordings, scripts(specs, params))
         if problems:  # the lecturer's files: bad input, refused before anything is touched
             raise params_mod.ParamError(
                 f"{len(problems)} narration line(s) have no usable recording, the first: {problems[0]}; "
@@ -615,7 +476,6 @@ def render(
 def _render_locked(the_plan: Plan, params: Params, options: Options, manifest: dict,
                    executor: Executor | None, say: Callable[[str], None]) -> Report:
     out = the_plan.out
-    flat = params_mod.flatten(params)
     # Longest scenes first keeps both cores busy to the end.
     jobs = sorted(the_plan.jobs, key=lambda j: -manifest["scenes"].get(j.scene_id, {}).get("duration", 0))
     done: list[JobResult] = []
@@ -643,17 +503,14 @@ def _render_locked(the_plan: Plan, params: Params, options: Options, manifest: d
                 say(f"[{i}/{len(jobs)}] {futures[future].scene_id} FAILED"
                     + _now_rendering(running, waiting, futures[future].scene_id))
                 continue
-            spec = lecture.find_scene(result.scene_id)
-            _commit(result, out, manifest, {k: flat[k] for k in lecture.reads(spec, params)})
+            _commit(result, out, manifest, the_plan.parts[result.scene_id])
             done.append(result)
             say(f"[{i}/{len(jobs)}] {result.scene_id} rendered in {result.seconds:.1f} s"
                 + _now_rendering(running, waiting, result.scene_id))
         if failures:
             raise RenderError("; ".join(failures))
         assembled = _assemble_lecture(out, manifest) if the_plan.lecture else False
-        from .gallery import write_gallery  # gallery reads the pipeline's names
-
-        write_gallery(options.out)
+        gallery.write_gallery(options.out)
     except BaseException:
         for f in futures:
             f.cancel()
@@ -672,7 +529,7 @@ def _render_locked(the_plan: Plan, params: Params, options: Options, manifest: d
 def _check_voice(the_plan: Plan, params: Params) -> None:
     """Stop before any manim run when a line must be synthesised and espeak-ng is missing (a warm
     voice store renders without it)."""
-    if params.narration.mode != "espeak" or narration.espeak_available():
+    if params.narration.mode != "espeak" or espeak_available():
         return
     unvoiced = unvoiced_lines([lecture.find_scene(j.scene_id) for j in the_plan.jobs], params)
     if unvoiced:

@@ -42,11 +42,14 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..lesson import lecture, params as params_mod
-from . import manifest as manifest_mod
-from .media import MediaError, _has_audio, clips_with_audio
-from .pipeline import stem
-from ..lesson.params import Params
+from ..lesson.lecture import scene_lines
+from ..lesson.params import Params, params_from_inputs
 from ..lesson.theme import PALETTES
+from . import manifest as manifest_mod
+from .files import atomic_path, atomic_write
+from .media import MediaError, _has_audio, clips_with_audio
+from .naming import stem
+from .sections import read_sections
 
 __all__ = [
     "DeckError", "FORMATS", "REVEAL_VERSION", "REVEAL_FILES", "SETUP_COMMAND", "default_assets_dir",
@@ -167,16 +170,10 @@ def install_reveal_assets(dest: Path | None = None, version: str = REVEAL_VERSIO
                     source = None
                 if source is None:
                     raise DeckError(f"{tarball}: no file package/{name}; is it reveal.js {version}?")
-                _atomic_bytes(dest / name, source.read())
-        _atomic_bytes(dest / "VERSION", f"reveal.js {version} {_integrity(data)}\n".encode())
+                (dest / name).parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(dest / name, source.read())
+        atomic_write(dest / "VERSION", f"reveal.js {version} {_integrity(data)}\n".encode())
     return check_reveal_assets(dest, version)
-
-
-def _atomic_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 _env_lock = threading.Lock()
@@ -226,21 +223,6 @@ def _no_progress_bars():
 # what was rendered, and its narration
 
 
-def params_from_inputs(inputs: Mapping[str, Any]) -> Params:
-    """The parameters a render recorded in ``manifest.json`` (``{"table.key": value}``), over the defaults.
-
-    Examples
-    --------
-    >>> params_from_inputs({"saturation.probe_z": 7.5, "theme.name": "light"}).saturation.probe_z
-    7.5
-    """
-    nested: dict[str, dict[str, Any]] = {}
-    for flat_key, value in inputs.items():
-        table, _, key = flat_key.partition(".")
-        nested.setdefault(table, {})[key] = value
-    return params_mod.from_mapping(nested, "manifest.json inputs")
-
-
 def _manifest(out_dir: Path) -> dict:
     try:
         return manifest_mod.load(out_dir, missing_ok=False)
@@ -263,16 +245,11 @@ def rendered_scenes(out_dir: Path) -> list[lecture.SceneSpec]:
     return [s for s in lecture.SCENES if s.id in scenes]
 
 
-def scene_lines(spec: lecture.SceneSpec, params: Params) -> dict[str, str]:
-    """Narration line per beat id of one scene, under ``params``, in beat order."""
-    return dict(spec.lesson.build(params).lines)
-
-
 def _beats(out_dir: Path, spec: lecture.SceneSpec, lines: Mapping[str, str]) -> list[dict]:
     """The scene's ``sections.json`` entries, checked against its lesson's beats."""
     folder = out_dir / stem(spec)
     try:
-        sections = json.loads((folder / "sections.json").read_text())
+        sections = read_sections(folder)
     except FileNotFoundError:
         raise DeckError(f"{folder}: no sections.json; render {spec.id} again (sigsat render {spec.id})") from None
     names = [s["name"] for s in sections]
@@ -435,8 +412,7 @@ def _convert(formats, configs, html_configs, slides: Path, assets, theme, backgr
     width, height = configs[0].resolution
     for fmt in formats:
         dest = slides / f"deck.{fmt}"
-        tmp = slides / f".deck.{os.getpid()}.tmp.{fmt}"
-        try:
+        with atomic_path(dest, keep_suffix=True) as tmp:
             if fmt == "html":
                 # manim-slides keeps clips already in the assets folder: start it afresh
                 shutil.rmtree(slides / "deck_assets", ignore_errors=True)
@@ -451,9 +427,6 @@ def _convert(formats, configs, html_configs, slides: Path, assets, theme, backgr
                 from manim_slides.convert import PDF
 
                 PDF(presentation_configs=configs, frame_index="last").convert_to(tmp)
-            os.replace(tmp, dest)
-        finally:
-            tmp.unlink(missing_ok=True)
         written[fmt] = dest
     return written
 

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
+from .files import atomic_path
 from .media import last_frame
+from .sections import read_sections
 
 __all__ = ["section_stills", "make_grid"]
 
 
-def section_stills(sections_json: Path) -> list[tuple[str, object]]:
-    """(beat name, last frame) for every section in a sections index (manim's JSON format)."""
-    folder = sections_json.parent
-    entries = json.loads(sections_json.read_text())
-    return [(e["name"], last_frame(folder / e["video"])) for e in entries if e.get("video")]
+def section_stills(folder: Path) -> list[tuple[str, object]]:
+    """(beat name, last frame) for every beat clip of a scene's clip folder (``01_x/``)."""
+    return [(e["name"], last_frame(Path(folder) / e["video"])) for e in read_sections(folder)]
 
 
 def make_grid(stills: list[tuple[str, object]], out: Path, title: str = "", columns: int = 2,
@@ -40,7 +39,6 @@ def make_grid(stills: list[tuple[str, object]], out: Path, title: str = "", colu
         draw.text((x + 8, y + 5), f"{i + 1}. {name}", fill="white", font=font)
         sheet.paste(image.resize((cell_width, cell_h)), (x, y + label_h))
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part")
-    sheet.save(tmp, format="PNG")
-    tmp.replace(out)
+    with atomic_path(out) as tmp:
+        sheet.save(tmp, format="PNG")
     return out
