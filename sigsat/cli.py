@@ -45,6 +45,8 @@ def _render_options(p: argparse.ArgumentParser, formats: bool = True) -> None:
     p.add_argument("--out", type=_output_root, default="renders",
                    help="output root; files go to OUT/QUALITY/THEME (default: renders)")
     p.add_argument("--force", action="store_true", help="render even if nothing changed")
+    p.add_argument("--dry-run", action="store_true",
+                   help="say what would be rendered and why (which input changed); change nothing")
     if formats:
         p.add_argument("--format", dest="formats", action="append", choices=list(FORMATS), default=[],
                        help="also write this format per scene")
@@ -211,13 +213,15 @@ def _run_render(args, extra_targets=()):
     for name in args.scenes:
         lecture.find_scene(name)
     params = _params(args)
+    options = Options(quality=args.quality, theme=args.theme, out=args.out, jobs=args.jobs,
+                      force=args.force, formats=tuple(getattr(args, "formats", ())),
+                      transparent=args.transparent, narration=args.narration)
+    if args.dry_run:
+        _dry_run(args.scenes, params, options, extra_targets)
     problem = render_problem(narrated=(args.narration or params.narration.mode) != "none")
     if problem:
         _say(problem)
         raise SystemExit(EXIT_FAILED)
-    options = Options(quality=args.quality, theme=args.theme, out=args.out, jobs=args.jobs,
-                      force=args.force, formats=tuple(getattr(args, "formats", ())),
-                      transparent=args.transparent, narration=args.narration)
     try:
         return render(args.scenes, params, options, progress=_progress(),
                       extra_targets=extra_targets)
@@ -234,6 +238,19 @@ def _run_render(args, extra_targets=()):
         how = "terminated" if isinstance(exc, Terminated) else "interrupted"
         _say(f"{how}; finished scenes and earlier renders are kept")
         raise SystemExit(EXIT_TERMINATED if how == "terminated" else EXIT_INTERRUPTED) from None
+
+
+def _dry_run(names, params, options, extra_targets) -> None:
+    """Print what the command would do, then stop (exit status 0): reads only, takes no lock."""
+    from .production.dryrun import dry_run
+    from .production.pipeline import output_dir, with_overrides
+
+    for line in dry_run(names, params, options):
+        print(line)
+    out = output_dir(options, with_overrides(params, options))
+    for name in extra_targets:
+        print(f"would write {out / name}")
+    raise SystemExit(0)
 
 
 def cmd_render(args) -> int:

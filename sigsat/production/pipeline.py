@@ -279,6 +279,12 @@ class Plan:
     parts: dict[str, KeyParts] = field(default_factory=dict)
 
 
+def select(names: Iterable[str]) -> list[lecture.SceneSpec]:
+    """The named scenes (ids or class names; all when none are named), once each, in lesson order."""
+    specs = [lecture.find_scene(n) for n in names] or list(lecture.SCENES)
+    return sorted(dict.fromkeys(specs), key=lecture.SCENES.index)
+
+
 def _up_to_date(entry: dict | None, key: str, out: Path) -> bool:
     """Whether a manifest entry has ``key`` and every file it names is as sigsat wrote it."""
     return bool(entry) and entry["key"] == key and manifest_mod.damaged(out, entry) is None
@@ -363,10 +369,14 @@ def _commit(result: JobResult, out: Path, manifest: dict, parts: KeyParts) -> No
     manifest_mod.write(out, manifest)
 
 
+def lecture_key(scene_keys: Iterable[str]) -> str:
+    """The lecture's key: the keys of its scenes, in lesson order."""
+    return hashlib.sha256("".join(scene_keys).encode()).hexdigest()[:20]
+
+
 def _assemble_lecture(out: Path, manifest: dict) -> bool:
     """Join the scene videos and subtitles into the lecture, unless it is already up to date."""
-    entries = [manifest["scenes"][s.id] for s in lecture.SCENES]
-    key = hashlib.sha256("".join(e["key"] for e in entries).encode()).hexdigest()[:20]
+    key = lecture_key(manifest["scenes"][s.id]["key"] for s in lecture.SCENES)
     if _up_to_date(manifest.get("lecture"), key, out):
         return False
     stems = [stem(s) for s in lecture.SCENES]
@@ -441,8 +451,7 @@ def render(
     ``extra_targets`` names files a later step writes in the output folder (decks, storyboards):
     they are checked with the render's own before anything is written.
     """
-    specs = [lecture.find_scene(n) for n in names] or list(lecture.SCENES)
-    specs = sorted(dict.fromkeys(specs), key=lecture.SCENES.index)
+    specs = select(names)
     params = with_overrides(params, options)
     if params.narration.mode == "recorded":
         problems = recording_problems(params.narration.recordings, scripts(specs, params))

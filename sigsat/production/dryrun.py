@@ -1,0 +1,98 @@
+"""``sigsat render --dry-run``: what a render would do and why, like ``make -n``.
+
+For each selected scene: "up to date", or the inputs of its render key that changed since the
+manifest recorded them (parameters with their old and new values, source files, render settings,
+the audio of beats), a damaged output, or "never rendered". Reads only: renders nothing, writes
+nothing and takes no lock, so it can run beside a render.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..lesson import lecture
+from ..lesson.params import Params
+from . import manifest as manifest_mod
+from .keys import KeyParts, key_parts
+from .pipeline import Options, lecture_key, output_dir, select, with_overrides
+
+__all__ = ["changes", "dry_run"]
+
+_ABSENT = object()
+
+
+def _shown(value: Any) -> str:
+    """A value as the parameter file writes it; a parameter the scene did not read is ``(unread)``."""
+    if value is _ABSENT:
+        return "(unread)"
+    return json.dumps(value) if isinstance(value, (str, bool, list)) else str(value)
+
+
+def _differences(old: dict, new: dict) -> list[tuple[str, Any, Any]]:
+    """(name, old, new) of every name whose value differs, missing ones as ``_ABSENT``."""
+    return [(k, old.get(k, _ABSENT), new.get(k, _ABSENT)) for k in sorted(set(old) | set(new))
+            if old.get(k, _ABSENT) != new.get(k, _ABSENT)]
+
+
+def changes(entry: dict | None, parts: KeyParts, out: Path) -> list[str]:
+    """Why a scene whose key inputs are ``parts`` would be rendered again into ``out``, given its
+    manifest ``entry``: empty when it is up to date.
+
+    Examples
+    --------
+    >>> parts = KeyParts({"saturation.probe_z": 7.5}, {"intro": "silent"}, {"quality": "low"},
+    ...                  {"scenes/voice.py": "b"})
+    >>> old = {"key": "x", "files": [], "inputs": {"saturation.probe_z": 5.0},
+    ...        "audio": {"intro": "silent"}, "settings": {"quality": "low"},
+    ...        "sources": {"scenes/voice.py": "a"}}
+    >>> changes(old, parts, Path("."))
+    ['parameter saturation.probe_z: 5.0 -> 7.5', 'source changed: scenes/voice.py']
+    >>> changes(None, parts, Path("."))
+    ['never rendered']
+    """
+    if entry is None:
+        return ["never rendered"]
+    if entry["key"] == parts.key:
+        damaged = manifest_mod.damaged(out, entry)
+        return [f"damaged: {damaged}"] if damaged else []
+    found = [f"parameter {k}: {_shown(a)} -> {_shown(b)}"
+             for k, a, b in _differences(entry.get("inputs", {}), parts.params)]
+    if "sources" not in entry:
+        return found + ["rendered by an earlier sigsat, which did not record its sources"]
+    found += [f"{name}: {_shown(a)} -> {_shown(b)}"
+              for name, a, b in _differences(entry.get("settings", {}), parts.settings)]
+    beats = [beat for beat, _, _ in _differences(entry.get("audio", {}), parts.audio)]
+    if beats:
+        found.append(f"audio of {len(beats)} beat(s) changed: {', '.join(beats)}")
+    for name, a, b in _differences(entry["sources"], parts.sources):
+        found.append(f"source {'added' if a is _ABSENT else 'removed' if b is _ABSENT else 'changed'}: {name}")
+    return found or ["its key changed"]
+
+
+def dry_run(names: Iterable[str], params: Params, options: Options) -> list[str]:
+    """One line per selected scene, and one for the lecture when all are selected: what
+    :func:`sigsat.production.pipeline.render` would do with these arguments, and why."""
+    specs = select(names)
+    params = with_overrides(params, options)
+    out = output_dir(options, params)
+    lines = []
+    try:
+        manifest = manifest_mod.load(out)
+    except manifest_mod.ManifestError as exc:
+        lines.append(f"{exc}: it would be set aside and every scene rendered")
+        manifest = manifest_mod.empty()
+    keys, stale = [], False
+    for spec in specs:
+        parts = key_parts(spec, params, options.quality, options.transparent, tuple(options.formats))
+        keys.append(parts.key)
+        why = ["--force"] if options.force else changes(manifest["scenes"].get(spec.id), parts, out)
+        stale = stale or bool(why)
+        lines.append(f"{spec.id}: " + (f"would render ({'; '.join(why)})" if why else "up to date"))
+    if len(specs) == len(lecture.SCENES):
+        entry = manifest.get("lecture")
+        fresh = (not stale and entry is not None and entry["key"] == lecture_key(keys)
+                 and manifest_mod.damaged(out, entry) is None)
+        lines.append("lecture: " + ("up to date" if fresh else "would be assembled"))
+    return lines
