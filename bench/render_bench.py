@@ -26,7 +26,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from sigsat.lesson import lecture, params as params_mod
-from sigsat.production import keys, naming, pipeline
+from sigsat.production import keys, naming
 
 ROOT = Path(__file__).resolve().parents[1]
 

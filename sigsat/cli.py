@@ -33,7 +33,7 @@ class Terminated(KeyboardInterrupt):
 
 
 def _render_options(p: argparse.ArgumentParser, formats: bool = True) -> None:
-    from .production.pipeline import FORMATS, QUALITIES
+    from .production.naming import FORMATS, QUALITIES
 
     p.add_argument("scenes", nargs="*", metavar="SCENE", help="scene ids or class names (default: all)")
     p.add_argument("--params", metavar="FILE", help="parameter file (default: sigsat.toml if present)")

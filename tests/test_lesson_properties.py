@@ -1,6 +1,6 @@
 """Every lesson, under any parameters the validator accepts: it builds, and its numbers check out.
 
-Parameter sets are drawn from the ranges declared in sigsat/params.py (the fields' lo/hi/choices
+Parameter sets are drawn from the ranges declared in sigsat/lesson/params.py (the fields' lo/hi/choices
 metadata), extremes and subnormal numbers included. The worked examples are read back from what
 the screen and the voice say, parsed with Decimal and worked out here, independently of
 sigsat.lesson.display.

@@ -37,12 +37,12 @@ from pathlib import Path
 import pytest
 
 from sigsat import cli
-from sigsat.production import gallery, keys, manifest, media, pipeline, slides
+from sigsat.production import gallery, keys, manifest, media, naming, pipeline, slides
 from sigsat.lesson import lecture
 from sigsat.lesson.params import PARAMS_ENV, Params
 
 SCENE = lecture.find_scene("derivative")
-STEM = pipeline.stem(SCENE)          # 02_derivative
+STEM = naming.stem(SCENE)          # 02_derivative
 SILENT = ("--narration", "none")
 
 
@@ -111,7 +111,7 @@ def restage(real_render, monkeypatch) -> list[str]:
         calls.append(j.scene_id)
         staging = Path(j.staging_dir)
         staging.mkdir(parents=True)
-        names = pipeline.scene_outputs(j.stem, j.formats, j.transparent)
+        names = naming.scene_outputs(j.stem, j.formats, j.transparent)
         for name in names:
             copy = shutil.copytree if (real_out / name).is_dir() else shutil.copyfile
             copy(real_out / name, staging / name)
@@ -440,7 +440,7 @@ def test_an_interrupted_render_leaves_no_staging_folder(renders, restage, monkey
 def test_commit_records_every_staged_file_with_its_size_and_hash(tmp_path):
     staging, out = tmp_path / "staging", tmp_path / "out"
     out.mkdir()
-    names = pipeline.scene_outputs(STEM, ("gif",), True)
+    names = naming.scene_outputs(STEM, ("gif",), True)
     for name in names:
         if name == STEM:
             (staging / STEM).mkdir(parents=True)

@@ -35,12 +35,12 @@ from . import gallery, manifest as manifest_mod, media
 from .files import atomic_path, atomic_write, sweep_temporaries
 from .keys import KeyParts, key_parts, scene_file
 from .manifest import OutputRefused
-from .naming import FORMATS, LECTURE_FILES, QUALITIES, scene_outputs, stem
+from .naming import LECTURE_FILES, QUALITIES, scene_outputs, stem
 from .sections import write_sections
 from .voice_store import espeak_available, recording_problems, unvoiced_lines
 
 __all__ = [
-    "QUALITIES", "RenderError", "BusyError", "OutputRefused", "Options", "Job", "JobResult", "Plan",
+    "RenderError", "BusyError", "OutputRefused", "Options", "Job", "JobResult", "Plan",
     "plan", "render_job", "render", "output_dir", "targets", "with_overrides", "scripts",
 ]
 
