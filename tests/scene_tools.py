@@ -22,7 +22,13 @@ class Run:
     sections: list[str] = field(default_factory=list)
     subtitles: list[str] = field(default_factory=list)
     offscreen: list[str] = field(default_factory=list)  # "beat: mobject" outside the frame
+    starts: list[float] = field(default_factory=list)  # scene time at which each section began
     duration: float = 0.0
+
+    @property
+    def lengths(self) -> list[float]:
+        """Seconds each section lasted."""
+        return [b - a for a, b in zip(self.starts, self.starts[1:] + [self.duration])]
 
 
 def outside_frame(scene, margin: float = 0.02) -> list[str]:
@@ -41,8 +47,16 @@ def outside_frame(scene, margin: float = 0.02) -> list[str]:
     return bad
 
 
-def dry_run(spec: SceneSpec, monkeypatch) -> Run:
-    """construct() of the scene under manim's dry_run, with sections and frame checks recorded."""
+#: Added to DRY_RUN to skip every play (manim's own mechanism for -n): no frame is drawn and each
+#: play advances the scene's time by exactly its run time. Updaters get one step per play.
+NO_FRAMES = {"from_animation_number": 2**31 - 1}
+
+
+def dry_run(spec: SceneSpec, monkeypatch, frames: bool = True) -> Run:
+    """construct() of the scene under manim's dry_run, with sections and frame checks recorded.
+
+    ``frames=False`` skips drawing (see NO_FRAMES): timings only, many times faster.
+    """
     from manim import Scene, tempconfig
 
     run = Run()
@@ -52,11 +66,12 @@ def dry_run(spec: SceneSpec, monkeypatch) -> Run:
         if run.sections:
             run.offscreen += [f"{run.sections[-1]}: {b}" for b in outside_frame(self)]
         run.sections.append(name)
+        run.starts.append(self.time)
         return original(self, name, *args, **kwargs)
 
     monkeypatch.setattr(Scene, "next_section", next_section)
     cls = getattr(importlib.import_module(spec.module), spec.cls)
-    with tempconfig(DRY_RUN):
+    with tempconfig(DRY_RUN if frames else {**DRY_RUN, **NO_FRAMES}):
         scene = cls()
         scene.render()
         run.offscreen += [f"{run.sections[-1]}: {b}" for b in outside_frame(scene)]
