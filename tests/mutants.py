@@ -114,7 +114,7 @@ for module in (sigsat, scenes):
     if root not in pathlib.Path(module.__file__).resolve().parents:
         sys.exit(f"mutants: {module.__name__} imported from {module.__file__}, not from {root}")
 import pytest
-sys.exit(pytest.main(["-q", "-x", "-p", "no:cacheprovider", *sys.argv[1:]]))
+sys.exit(pytest.main(["-q", "-x", "--tb=line", "-p", "no:cacheprovider", *sys.argv[1:]]))
 """
 
 #: pytest's exit status when tests ran and some failed.
@@ -133,7 +133,7 @@ def apply(mutation: Mutation, root: Path) -> None:
 
 
 def run_tests(root: Path, node_ids: tuple[str, ...], timeout: float) -> tuple[int, str]:
-    """pytest on ``node_ids`` inside ``root``: (exit status, the output's tail)."""
+    """pytest on ``node_ids`` inside ``root``: (exit status, its first failure and last line)."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]))
     env.pop("SIGSAT_PARAMS", None)
     try:
@@ -141,8 +141,10 @@ def run_tests(root: Path, node_ids: tuple[str, ...], timeout: float) -> tuple[in
                               capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return -1, f"timed out after {timeout:.0f} s"
-    tail = (done.stdout + done.stderr).strip().splitlines()[-1:] or [""]
-    return done.returncode, tail[0]
+    lines = (done.stdout + done.stderr).strip().splitlines() or [""]
+    # With --tb=line pytest gives each failure as "file:line: Error: message": say why it was killed.
+    failed = [line.strip() for line in lines if line.startswith(str(root))]
+    return done.returncode, (failed[0][len(str(root)) + 1:][:200] + " | " if failed else "") + lines[-1]
 
 
 def copy_repo(into: Path, mutation: Mutation | None = None) -> Path:
