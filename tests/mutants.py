@@ -71,33 +71,31 @@ MUTATIONS: tuple[Mutation, ...] = (
         "                pass\n",
         ("tests/test_render_slow.py::test_a_killed_render_leaves_the_previous_outputs_and_manifest"
          "[SIGTERM to sigsat]",)),
-    # Killed in other branches of issue 8; the lead fills in their tests after merging.
     Mutation(
         "key-ignores-network-batch", "sigsat/pipeline.py",
         "        h.update(f\"{key}={flat[key]!r}\\n\".encode())\n",
         "        if key != \"network.batch\":\n            h.update(f\"{key}={flat[key]!r}\\n\".encode())\n",
-        ()),
+        ("tests/test_keys.py::test_every_scene_whose_opening_changes_gets_a_new_key[network.batch]",)),
     Mutation(
         "key-ignores-transparent", "sigsat/pipeline.py",
         "h.update(f\"quality {options.quality} transparent {options.transparent} \"",
         "h.update(f\"quality {options.quality} \"",
-        ()),
+        ("tests/test_keys.py::test_transparent_and_formats_rekey_every_scene",)),
     Mutation(
-        "key-ignores-narration", "sigsat/lecture.py",
-        "COMMON_READS = (\"theme.name\", \"narration.mode\", \"narration.captions\", "
-        "\"narration.words_per_minute\")",
-        "COMMON_READS = (\"theme.name\",)",
-        ()),
+        "key-ignores-narration", "sigsat/pipeline.py",
+        "    for key in seen.reads:\n",
+        "    for key in [r for r in seen.reads if not r.startswith(\"narration.\")]:\n",
+        ("tests/test_keys.py::test_a_change_the_voice_does_not_show_rekeys_a_scene_whose_first_beat_changes",)),
     Mutation(
         "commit-drops-a-file", "sigsat/pipeline.py",
         "        \"files\": list(result.files),\n",
         "        \"files\": list(result.files)[:-1],\n",
-        ()),
+        ("tests/test_matrix_outputs.py::test_commit_records_every_staged_file_with_its_size_and_hash",)),
     Mutation(
         "saturation-readout-loses-a-decimal", "sigsat/lessons/saturation.py",
         "output_places=decimals_for(float(sigmoid(p.probe_z)), OUTPUT_SIG),",
         "output_places=decimals_for(float(sigmoid(p.probe_z)), OUTPUT_SIG) - 1,",
-        ()),
+        ("tests/test_lesson_saturation.py::test_narrated_numbers_and_final_readouts",)),
 )
 
 #: Not copied: environments, caches, renders and version control (nothing a test reads).
