@@ -262,7 +262,7 @@ class Readout(VGroup):
     """A live number that is cheap to update every frame.
 
     ``DecimalNumber.set_value`` rebuilds its glyphs by deep copy (about 10 ms a call, the largest
-    cost of a render with live readouts: shared/notes/performance.md). A Readout typesets the
+    cost of a render with live readouts, measured with a sampling profiler). A Readout typesets the
     glyphs ``0-9 . -`` once and, on each update, only copies glyph outlines into fixed slots.
     It may be moved, not scaled.
     """

@@ -1,4 +1,4 @@
-"""Shared fixtures; also makes manim's frames_comparison usable in our suite (shared/notes/manim.md)."""
+"""Shared fixtures; also makes manim's frames_comparison usable in our suite (see pytest_configure)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def use_params(monkeypatch, tmp_path):
 def pytest_configure(config):
     # frames_comparison skips every test on Debian 12's cairo 1.16 ("Cairo version is too old").
     # Control data made here is valid for the cairo it was made with; CI runs on the same kind of
-    # machine (shared/notes/manim.md).
+    # machine.
     from manim.utils.testing import frames_comparison
 
     frames_comparison.MIN_CAIRO_VERSION = 11600

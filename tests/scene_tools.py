@@ -26,6 +26,7 @@ class Run:
     sections: list[str] = field(default_factory=list)
     subtitles: list[str] = field(default_factory=list)
     offscreen: list[str] = field(default_factory=list)  # "beat: mobject" outside the frame
+    starts: list[float] = field(default_factory=list)  # scene time at which each section began
     duration: float = 0.0
     audio: list[dict] = field(default_factory=list)     # the voice service's input data, per line
     pictures: list[str] = field(default_factory=list)   # digest of the picture at each section end
@@ -38,6 +39,12 @@ class Run:
         seen = [self.sections, self.subtitles, round(self.duration, 6), self.audio, self.pictures,
                 self.background]
         return hashlib.sha256(json.dumps(seen, sort_keys=True).encode()).hexdigest()
+
+
+    @property
+    def lengths(self) -> list[float]:
+        """Seconds each section lasted."""
+        return [b - a for a, b in zip(self.starts, self.starts[1:] + [self.duration])]
 
 
 class _Enough(Exception):
@@ -60,6 +67,11 @@ def outside_frame(scene, margin: float = 0.02) -> list[str]:
     return bad
 
 
+#: Added to DRY_RUN to skip every play (manim's own mechanism for -n): no frame is drawn and each
+#: play advances the scene's time by exactly its run time. Updaters get one step per play.
+NO_FRAMES = {"from_animation_number": 2**31 - 1}
+
+
 def picture(scene) -> str:
     """A digest of every mobject on screen: its type, points (to 1e-6) and colours, in order."""
     h = hashlib.sha256()
@@ -75,13 +87,14 @@ def picture(scene) -> str:
     return h.hexdigest()
 
 
-def dry_run(spec: SceneSpec, monkeypatch=None, beats: int | None = None, voices: int | None = None) -> Run:
+def dry_run(spec: SceneSpec, monkeypatch=None, beats: int | None = None, voices: int | None = None,
+            frames: bool = True) -> Run:
     """construct() of the scene under manim's dry_run, with sections, frame checks, the voice's
     input, the pictures and the parameters read recorded; only the first ``beats`` if given, or
     until ``voices`` lines have been handed to the voice service (about the cost of a start()).
 
     ``monkeypatch`` is accepted for the callers that pass it; the patches here are undone when
-    the run ends."""
+    the run ends. ``frames=False`` skips drawing (see NO_FRAMES): timings only, many times faster."""
     from manim import Scene, tempconfig
 
     from scenes import voice
@@ -97,6 +110,7 @@ def dry_run(spec: SceneSpec, monkeypatch=None, beats: int | None = None, voices:
         if beats is not None and len(run.sections) == beats:
             raise _Enough
         run.sections.append(name)
+        run.starts.append(self.time)
         return original(self, name, *args, **kwargs)
 
     from_store = voice._StoredSpeech._from_store
@@ -116,7 +130,7 @@ def dry_run(spec: SceneSpec, monkeypatch=None, beats: int | None = None, voices:
 
     cls = getattr(importlib.import_module(spec.module), spec.cls)
     # Patches undone after each run, so that runs in one test do not wrap each other's.
-    with pytest.MonkeyPatch.context() as patch, tempconfig(DRY_RUN):
+    with pytest.MonkeyPatch.context() as patch, tempconfig(DRY_RUN if frames else {**DRY_RUN, **NO_FRAMES}):
         patch.setattr(Scene, "next_section", next_section)
         patch.setattr(voice._StoredSpeech, "_from_store", recorded_from_store)
         patch.setattr(params_mod, "load", recorded_load)

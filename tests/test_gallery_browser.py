@@ -29,7 +29,8 @@ def _find_chromium() -> Path | None:
 
 CHROMIUM = _find_chromium()
 SCREENS = Path("/tmp/sigsat-screens")
-# The flags that keep Chromium off the network here (shared/notes/slides.md, env notes).
+# The flags that keep Chromium off the network on a machine with no internet: without the
+# background-networking ones it retries blocked connections at every start.
 # Playwright adds --headless itself, and --user-data-dir from launch_persistent_context's argument.
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -54,3 +54,13 @@ def test_gif_and_poster(tmp_path):
         assert im.size == (64, 48) and im.n_frames == 10
     poster = media.last_frame(video)
     assert poster.size == (128, 96)
+
+
+def test_last_frame_is_the_videos_last_decoded_frame(tmp_path):
+    import numpy as np
+
+    video = make_video(tmp_path / "v.mp4", 24, shade=10)  # each frame 3 grey levels lighter
+    with av.open(str(video)) as c:
+        decoded = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+    assert len(decoded) == 24 and abs(float(decoded[-1].mean()) - float(decoded[0].mean())) > 50
+    np.testing.assert_array_equal(np.asarray(media.last_frame(video).convert("RGB")), decoded[-1])

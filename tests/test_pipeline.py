@@ -164,9 +164,11 @@ def test_unwritable_output_folder_is_one_line(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     done = run_cli("render", "saturation", "--out", str(blocker / "renders"), cwd=tmp_path)
-    assert done.returncode != 0
+    assert done.returncode in (1, 2)
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and "cannot write to output folder" in lines[0] or "Not a directory" in lines[0], done.stderr
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("sigsat: ") and str(blocker) in lines[0], done.stderr
+    assert "cannot write to output folder" in lines[0] or "Not a directory" in lines[0], done.stderr
 
 
 def test_list_names_every_scene_in_order_with_beats_and_parameters(tmp_path):

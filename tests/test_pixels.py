@@ -1,4 +1,4 @@
-"""Pixel regression: the last frame of a few scenes, both themes, against tests/control_data/.
+"""Pixel regression: the last frame of every scene, both themes, against tests/control_data/.
 
 After an intended visual change: .venv/bin/python -m pytest tests/test_pixels.py --set_test
 """
@@ -47,3 +47,18 @@ def test_relu_last_frame(scene, theme):
 @frames_comparison(last_frame=True)
 def test_takeaways_last_frame(scene, theme):
     _play(scene, "takeaways")
+
+
+@frames_comparison(last_frame=True)
+def test_derivative_last_frame(scene, theme):
+    _play(scene, "derivative")
+
+
+@frames_comparison(last_frame=True)
+def test_probe_last_frame(scene, theme):
+    _play(scene, "probe")
+
+
+@frames_comparison(last_frame=True)
+def test_measured_last_frame(scene, theme):
+    _play(scene, "measured")

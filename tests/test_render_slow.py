@@ -10,8 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 import srt
+from numpy.testing import assert_array_equal
 
 from sigsat.lesson import lecture
 from sigsat.production import media
@@ -76,10 +78,22 @@ def test_every_scene_has_every_promised_output(lecture_render):
 
         with Image.open(out / f"{stem}.png") as poster:
             assert poster.size == (854, 480)
+            assert_array_equal(np.asarray(poster.convert("RGB")), _decoded_frames(out / f"{stem}.mp4")[-1],
+                               err_msg="the poster is the video's last frame")
         sections = json.loads((out / stem / "sections.json").read_text())
         assert [s["name"] for s in sections] == list(spec.beats)
         clip_frames = [media.probe(out / stem / s["video"]).frames for s in sections]
         assert sum(clip_frames) == info.frames, "the beat clips add up to the scene"
+
+
+def _decoded_frames(video: Path) -> list[np.ndarray]:
+    """Every frame of ``video``, decoded, as RGB arrays (as many as its packets say)."""
+    import av
+
+    with av.open(str(video)) as c:
+        frames = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+    assert len(frames) == media.probe(video).frames
+    return frames
 
 
 def test_the_lecture_is_the_scenes_joined_with_subtitles_shifted(lecture_render):
@@ -125,6 +139,7 @@ def test_a_killed_render_leaves_the_previous_outputs_and_manifest(lecture_render
             os.kill(proc.pid, signal.SIGTERM)
         else:
             os.killpg(proc.pid, signal.SIGKILL)
+        _wait_gone(manim)  # killed, not left to finish its render (which takes far longer)
         _, stderr = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
@@ -137,7 +152,6 @@ def test_a_killed_render_leaves_the_previous_outputs_and_manifest(lecture_render
     assert (out / "manifest.json").read_text() == manifest_before
     for entry in json.loads(manifest_before)["scenes"].values():
         assert all((out / f).exists() for f in entry["files"])
-    _wait_gone(manim)
 
 
 def _children(pid: int) -> list[int]:
@@ -164,13 +178,25 @@ def _wait_for_child(pid: int, word: str, timeout: float = 60) -> int:
     raise AssertionError("the render never started manim")
 
 
-def _wait_gone(pid: int, timeout: float = 20) -> None:
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (a zombie has ended; nobody may have reaped it yet)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+def _wait_gone(pid: int, timeout: float = 5) -> None:
+    """Return once ``pid`` has ended; fail if it still runs after ``timeout`` seconds.
+
+    A killed process ends in milliseconds; the render it was doing would take many seconds
+    more, so a process still there after ``timeout`` was not killed.
+    """
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
+    while _running(pid):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"process {pid} still runs {timeout} s after the kill")
         time.sleep(0.05)
 
 

@@ -17,8 +17,9 @@ __all__ = ["hold_seconds", "z_extent", "label_step", "peak_algebra"]
 
 
 def hold_seconds(params: Params, line: str) -> float:
-    """How long a beat holds at the parameter file's reading pace."""
-    return reading_seconds(line, params.narration.words_per_minute)
+    """How long a beat holds at the parameter file's reading pace, its ``pause`` included (a
+    silent video pauses after each line as a narrated one does)."""
+    return reading_seconds(line, params.narration.words_per_minute, params.narration.pause)
 
 
 def z_extent(*zs: float, minimum: float = 6.0) -> float:

@@ -1,0 +1,218 @@
+"""The mutation catalogue: small bugs put in on purpose, each with the test that must catch it.
+
+Run from the repository root (not collected by pytest)::
+
+    .venv/bin/python -m tests.mutants            # every mutation
+    .venv/bin/python -m tests.mutants NAME ...   # some of them
+    .venv/bin/python -m tests.mutants --list
+
+For each mutation the repository is copied to a temporary folder, the original snippet is
+replaced there (it must occur exactly once, so that the table cannot silently rot when the code
+changes), and the killing test runs in the copy with the copy first on the import path, also for
+the processes the tests start. First, the killing tests must pass on an unmutated copy: a test
+that fails anyway kills nothing. One line per mutation (killed / SURVIVED / TODO / ERROR), then a
+summary; the exit status is 0 only when every mutation run was killed. tests/MUTATIONS.md lists
+the same mutations for readers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    file: str                # relative to the repository root
+    original: str            # exact snippet, found exactly once in ``file``
+    replacement: str
+    tests: tuple[str, ...]   # pytest node ids that must fail; empty: no killing test yet (TODO)
+
+
+MUTATIONS: tuple[Mutation, ...] = (
+    Mutation(
+        "last-frame-is-first-frame", "sigsat/media.py",
+        "        for frame in container.decode(video=0):\n            pass\n",
+        "        for frame in container.decode(video=0):\n            break\n",
+        ("tests/test_media.py::test_last_frame_is_the_videos_last_decoded_frame",)),
+    Mutation(
+        "silent-hold-ignores-pause", "sigsat/lessons/__init__.py",
+        "reading_seconds(line, params.narration.words_per_minute, params.narration.pause)",
+        "reading_seconds(line, params.narration.words_per_minute)",
+        ("tests/test_scenes.py::test_a_silent_beat_holds_for_its_reading_time_and_pause[saturation]",)),
+    Mutation(
+        "derivative-summary-shows-peak", "scenes/derivative.py",
+        "rf\"\\sigma'(\\pm {d.shown['threshold']}) = {d.shown['threshold_slope']}\",",
+        "rf\"\\sigma'(\\pm {d.shown['threshold']}) = {d.shown['peak']}\",",
+        ("tests/test_pixels.py::test_derivative_last_frame[dark]",)),
+    Mutation(
+        "fmt-truncates", "sigsat/display.py",
+        "rounding=ROUND_HALF_UP)",
+        "rounding=\"ROUND_DOWN\")",
+        ("tests/test_lesson_measured.py::test_fmt_below_a_million_is_the_nearest_two_figure_decimal",)),
+    Mutation(
+        "unwritable-folder-message-grows-a-line", "sigsat/pipeline.py",
+        "{exc.strerror or exc}\") from None",
+        "{exc.strerror or exc}\\n{exc!r}\") from None",
+        ("tests/test_pipeline.py::test_unwritable_output_folder_is_one_line",)),
+    Mutation(
+        "sigterm-leaves-manim-running", "sigsat/pipeline.py",
+        "                proc.kill()\n",
+        "                pass\n",
+        ("tests/test_render_slow.py::test_a_killed_render_leaves_the_previous_outputs_and_manifest"
+         "[SIGTERM to sigsat]",)),
+    Mutation(
+        "key-ignores-network-batch", "sigsat/pipeline.py",
+        "        h.update(f\"{key}={flat[key]!r}\\n\".encode())\n",
+        "        if key != \"network.batch\":\n            h.update(f\"{key}={flat[key]!r}\\n\".encode())\n",
+        ("tests/test_keys.py::test_every_scene_whose_opening_changes_gets_a_new_key[network.batch]",)),
+    Mutation(
+        "key-ignores-transparent", "sigsat/pipeline.py",
+        "h.update(f\"quality {options.quality} transparent {options.transparent} \"",
+        "h.update(f\"quality {options.quality} \"",
+        ("tests/test_keys.py::test_transparent_and_formats_rekey_every_scene",)),
+    Mutation(
+        "key-ignores-narration", "sigsat/pipeline.py",
+        "    for key in seen.reads:\n",
+        "    for key in [r for r in seen.reads if not r.startswith(\"narration.\")]:\n",
+        ("tests/test_keys.py::test_a_change_the_voice_does_not_show_rekeys_a_scene_whose_first_beat_changes",)),
+    Mutation(
+        "commit-drops-a-file", "sigsat/pipeline.py",
+        "        \"files\": list(result.files),\n",
+        "        \"files\": list(result.files)[:-1],\n",
+        ("tests/test_matrix_outputs.py::test_commit_records_every_staged_file_with_its_size_and_hash",)),
+    Mutation(
+        "saturation-readout-loses-a-decimal", "sigsat/lessons/saturation.py",
+        "output_places=decimals_for(float(sigmoid(p.probe_z)), OUTPUT_SIG),",
+        "output_places=decimals_for(float(sigmoid(p.probe_z)), OUTPUT_SIG) - 1,",
+        ("tests/test_lesson_saturation.py::test_narrated_numbers_and_final_readouts",)),
+)
+
+#: Not copied: environments, caches, renders and version control (nothing a test reads).
+_SKIP = shutil.ignore_patterns(".venv", ".git", "__pycache__", ".pytest_cache", ".hypothesis",
+                               "*.egg-info", "renders", "media")
+
+#: Runs pytest in the copy after checking that the copy's packages are the ones imported (the
+#: editable install in .venv would otherwise test the real code and let every mutant survive).
+_BOOT = """
+import pathlib, sys
+root = pathlib.Path.cwd().resolve()
+import scenes, sigsat
+for module in (sigsat, scenes):
+    if root not in pathlib.Path(module.__file__).resolve().parents:
+        sys.exit(f"mutants: {module.__name__} imported from {module.__file__}, not from {root}")
+import pytest
+sys.exit(pytest.main(["-q", "-x", "--tb=line", "-p", "no:cacheprovider", *sys.argv[1:]]))
+"""
+
+#: pytest's exit status when tests ran and some failed.
+_TESTS_FAILED = 1
+
+
+def apply(mutation: Mutation, root: Path) -> None:
+    """Replace ``mutation.original`` in ``root``'s copy of its file; exactly one match or an error."""
+    path = root / mutation.file
+    text = path.read_text()
+    count = text.count(mutation.original)
+    if count != 1:
+        raise LookupError(f"{mutation.name}: the original snippet occurs {count} times in "
+                          f"{mutation.file}, not once; update tests/mutants.py")
+    path.write_text(text.replace(mutation.original, mutation.replacement))
+
+
+def run_tests(root: Path, node_ids: tuple[str, ...], timeout: float) -> tuple[int, str]:
+    """pytest on ``node_ids`` inside ``root``: (exit status, its first failure and last line)."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]))
+    env.pop("SIGSAT_PARAMS", None)
+    try:
+        done = subprocess.run([sys.executable, "-c", _BOOT, *node_ids], cwd=root, env=env,
+                              capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return -1, f"timed out after {timeout:.0f} s"
+    lines = (done.stdout + done.stderr).strip().splitlines() or [""]
+    # With --tb=line pytest gives each failure as "file:line: Error: message": say why it was killed.
+    failed = [line.strip() for line in lines if line.startswith(str(root))]
+    return done.returncode, (failed[0][len(str(root)) + 1:][:200] + " | " if failed else "") + lines[-1]
+
+
+def copy_repo(into: Path, mutation: Mutation | None = None) -> Path:
+    root = into / "repo"
+    shutil.copytree(ROOT, root, ignore=_SKIP)
+    if mutation is not None:
+        apply(mutation, root)
+    return root
+
+
+def verdict(mutation: Mutation, timeout: float) -> tuple[str, str]:
+    """(status, detail) of one mutation: killed, SURVIVED, TODO or ERROR."""
+    with tempfile.TemporaryDirectory(prefix=f"mutant-{mutation.name}-") as tmp:
+        root = copy_repo(Path(tmp), mutation)   # applied even for TODO rows: the snippet must exist
+        if not mutation.tests:
+            return "TODO", "no killing test yet (see tests/MUTATIONS.md)"
+        status, tail = run_tests(root, mutation.tests, timeout)
+    if status == _TESTS_FAILED:
+        return "killed", tail
+    if status == 0:
+        return "SURVIVED", tail
+    return "ERROR", f"pytest exit status {status}: {tail}"
+
+
+def baseline(mutations: list[Mutation], timeout: float) -> tuple[int, str]:
+    """Every killing test on an unmutated copy: they must all pass for a kill to mean anything."""
+    node_ids = tuple(dict.fromkeys(t for m in mutations for t in m.tests))
+    if not node_ids:
+        return 0, "no tests"
+    with tempfile.TemporaryDirectory(prefix="mutant-baseline-") as tmp:
+        return run_tests(copy_repo(Path(tmp)), node_ids, timeout)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.mutants", description=__doc__.split("\n")[0])
+    parser.add_argument("names", nargs="*", help="mutations to run (default: all)")
+    parser.add_argument("--list", action="store_true", help="list the mutations and their tests")
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="skip checking that the killing tests pass on the real code")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds per pytest run")
+    args = parser.parse_args(argv)
+    known = {m.name: m for m in MUTATIONS}
+    unknown = [n for n in args.names if n not in known]
+    if unknown:
+        print(f"mutants: unknown mutation(s) {', '.join(unknown)}; known: {', '.join(known)}",
+              file=sys.stderr)
+        return 2
+    chosen = [known[n] for n in args.names] or list(MUTATIONS)
+    if args.list:
+        for m in chosen:
+            print(f"{m.name}\t{m.file}\t{' '.join(m.tests) or 'TODO'}")
+        return 0
+    if not args.no_baseline:
+        status, tail = baseline(chosen, args.timeout)
+        if status != 0:
+            print(f"mutants: the killing tests fail on the real code ({tail}); fix that first",
+                  file=sys.stderr)
+            return 2
+    counts: dict[str, int] = {}
+    for m in chosen:
+        began = time.monotonic()
+        try:
+            status, detail = verdict(m, args.timeout)
+        except LookupError as exc:
+            status, detail = "ERROR", str(exc)
+        counts[status] = counts.get(status, 0) + 1
+        print(f"{status:<8} {m.name:<40} {time.monotonic() - began:6.1f} s  {detail}", flush=True)
+    print("mutants: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("killed", "SURVIVED", "TODO", "ERROR")))
+    return 0 if counts.get("killed", 0) == len(chosen) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
