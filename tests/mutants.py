@@ -41,12 +41,12 @@ class Mutation:
 
 MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
-        "last-frame-is-first-frame", "sigsat/media.py",
+        "last-frame-is-first-frame", "sigsat/production/media.py",
         "        for frame in container.decode(video=0):\n            pass\n",
         "        for frame in container.decode(video=0):\n            break\n",
         ("tests/test_media.py::test_last_frame_is_the_videos_last_decoded_frame",)),
     Mutation(
-        "silent-hold-ignores-pause", "sigsat/lessons/__init__.py",
+        "silent-hold-ignores-pause", "sigsat/lesson/scenes/__init__.py",
         "reading_seconds(line, params.narration.words_per_minute, params.narration.pause)",
         "reading_seconds(line, params.narration.words_per_minute)",
         ("tests/test_scenes.py::test_a_silent_beat_holds_for_its_reading_time_and_pause[saturation]",)),
@@ -56,46 +56,66 @@ MUTATIONS: tuple[Mutation, ...] = (
         "rf\"\\sigma'(\\pm {d.shown['threshold']}) = {d.shown['peak']}\",",
         ("tests/test_pixels.py::test_derivative_last_frame[dark]",)),
     Mutation(
-        "fmt-truncates", "sigsat/display.py",
+        "fmt-truncates", "sigsat/lesson/display.py",
         "rounding=ROUND_HALF_UP)",
         "rounding=\"ROUND_DOWN\")",
         ("tests/test_lesson_measured.py::test_fmt_below_a_million_is_the_nearest_two_figure_decimal",)),
     Mutation(
-        "unwritable-folder-message-grows-a-line", "sigsat/pipeline.py",
+        "unwritable-folder-message-grows-a-line", "sigsat/production/pipeline.py",
         "{exc.strerror or exc}\") from None",
         "{exc.strerror or exc}\\n{exc!r}\") from None",
         ("tests/test_pipeline.py::test_unwritable_output_folder_is_one_line",)),
     Mutation(
-        "sigterm-leaves-manim-running", "sigsat/pipeline.py",
+        "sigterm-leaves-manim-running", "sigsat/production/pipeline.py",
         "                proc.kill()\n",
         "                pass\n",
         ("tests/test_render_slow.py::test_a_killed_render_leaves_the_previous_outputs_and_manifest"
          "[SIGTERM to sigsat]",)),
     Mutation(
-        "key-ignores-network-batch", "sigsat/pipeline.py",
-        "        h.update(f\"{key}={flat[key]!r}\\n\".encode())\n",
-        "        if key != \"network.batch\":\n            h.update(f\"{key}={flat[key]!r}\\n\".encode())\n",
+        "key-ignores-network-batch", "sigsat/production/keys.py",
+        "{k: flat[k] for k in seen.reads}",
+        "{k: flat[k] for k in seen.reads if k != \"network.batch\"}",
         ("tests/test_keys.py::test_every_scene_whose_opening_changes_gets_a_new_key[network.batch]",)),
     Mutation(
-        "key-ignores-transparent", "sigsat/pipeline.py",
-        "h.update(f\"quality {options.quality} transparent {options.transparent} \"",
-        "h.update(f\"quality {options.quality} \"",
+        "key-ignores-transparent", "sigsat/production/keys.py",
+        "\"transparent\": transparent, ",
+        "",
         ("tests/test_keys.py::test_transparent_and_formats_rekey_every_scene",)),
     Mutation(
-        "key-ignores-narration", "sigsat/pipeline.py",
-        "    for key in seen.reads:\n",
-        "    for key in [r for r in seen.reads if not r.startswith(\"narration.\")]:\n",
+        "key-ignores-narration", "sigsat/production/keys.py",
+        "{k: flat[k] for k in seen.reads}",
+        "{k: flat[k] for k in seen.reads if not k.startswith(\"narration.\")}",
         ("tests/test_keys.py::test_a_change_the_voice_does_not_show_rekeys_a_scene_whose_first_beat_changes",)),
     Mutation(
-        "commit-drops-a-file", "sigsat/pipeline.py",
+        "commit-drops-a-file", "sigsat/production/pipeline.py",
         "        \"files\": list(result.files),\n",
         "        \"files\": list(result.files)[:-1],\n",
         ("tests/test_matrix_outputs.py::test_commit_records_every_staged_file_with_its_size_and_hash",)),
     Mutation(
-        "saturation-readout-loses-a-decimal", "sigsat/lessons/saturation.py",
+        "saturation-readout-loses-a-decimal", "sigsat/lesson/scenes/saturation.py",
         "output_places=decimals_for(float(sigmoid(p.probe_z)), OUTPUT_SIG),",
         "output_places=decimals_for(float(sigmoid(p.probe_z)), OUTPUT_SIG) - 1,",
         ("tests/test_lesson_saturation.py::test_narrated_numbers_and_final_readouts",)),
+    Mutation(
+        "key-misses-the-voice-services", "sigsat/production/keys.py",
+        "p.name in others | {LECTURE_SCENE})",
+        "p.name in others | {LECTURE_SCENE, \"voice.py\"})",
+        ("tests/test_dryrun.py::test_editing_any_file_the_scene_uses_makes_it_stale",)),
+    Mutation(
+        "key-includes-other-scenes", "sigsat/production/keys.py",
+        "others = {f\"{s.id}.py\" for s in lecture.SCENES if s != spec}",
+        "others = set()",
+        ("tests/test_dryrun.py::test_editing_another_scenes_module_or_production_leaves_it_up_to_date",)),
+    Mutation(
+        "dry-run-sets-aside-a-bad-manifest", "sigsat/production/dryrun.py",
+        "        manifest = manifest_mod.load(out)\n",
+        "        manifest = manifest_mod.read_or_set_aside(out)\n",
+        ("tests/test_dryrun.py::test_an_unreadable_manifest_is_reported_and_left_alone",)),
+    Mutation(
+        "gallery-imports-the-planner", "sigsat/production/gallery.py",
+        "def _scene_lines(scene_id: str, inputs: dict) -> dict[str, str]:\n",
+        "def _scene_lines(scene_id: str, inputs: dict) -> dict[str, str]:\n    from .pipeline import stem  # noqa\n",
+        ("tests/test_layers.py::test_the_real_tree_has_no_cycle_and_no_wrong_way_import",)),
 )
 
 #: Not copied: environments, caches, renders and version control (nothing a test reads).

@@ -39,7 +39,7 @@ def test_a_beat_lasts_at_least_as_long_as_its_line_takes_to_read(use_params, mon
 
 def silent(tmp_path, monkeypatch, pause: float):
     """Point $SIGSAT_PARAMS at a silent (``[narration] mode = "none"``) file with ``pause``."""
-    from sigsat import params
+    from sigsat.lesson import params
 
     path = tmp_path / f"silent-{pause}.toml"
     # No captions: their fades cost most of a dry run and do not change how long a beat holds.
