@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -38,7 +39,7 @@ def _render_options(p: argparse.ArgumentParser, formats: bool = True) -> None:
     p.add_argument("scenes", nargs="*", metavar="SCENE", help="scene ids or class names (default: all)")
     p.add_argument("--params", metavar="FILE", help="parameter file (default: sigsat.toml if present)")
     p.add_argument("--quality", choices=list(QUALITIES), default="low")
-    p.add_argument("--theme", choices=["dark", "light"], help="override [theme] name")
+    p.add_argument("--theme", choices=params_mod.choices("theme.name"), help="override [theme] name")
     p.add_argument("--jobs", type=_job_count, default=os.cpu_count() or 1,
                    help=f"scenes rendered at once, 1 to {_max_jobs()} (default: number of cores)")
     # A string default goes through _output_root too: the working folder's path can be the problem.
@@ -52,7 +53,7 @@ def _render_options(p: argparse.ArgumentParser, formats: bool = True) -> None:
                        help="also write this format per scene")
     p.add_argument("--transparent", action="store_true",
                    help="also write a clip with an alpha channel (.mov, qtrle) per scene")
-    p.add_argument("--narration", choices=["none", "espeak", "recorded"],
+    p.add_argument("--narration", choices=params_mod.choices("narration.mode"),
                    help="override [narration] mode")
 
 
@@ -109,7 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
                       default=[], help="deck format (default: all three)")
     sub.add_parser("list", help="scenes in lesson order with their beats and parameters")
     show = sub.add_parser("params", help="print the effective parameters as TOML")
-    show.add_argument("--params", metavar="FILE")
+    source = show.add_mutually_exclusive_group()
+    source.add_argument("--params", metavar="FILE")
+    source.add_argument("--schema", action="store_true",
+                        help="print the parameter file's JSON Schema instead (for editors; see README)")
     doctor = sub.add_parser("doctor", help="check what rendering needs (changes nothing)")
     doctor.add_argument("--out", type=Path, default=Path("renders"),
                         help="the output root you will render to (default: renders)")
@@ -184,6 +188,9 @@ def _params(args) -> params_mod.Params:
 
 
 def cmd_params(args) -> int:
+    if args.schema:
+        sys.stdout.write(json.dumps(params_mod.json_schema(), indent=2) + "\n")
+        return 0
     sys.stdout.write(params_mod.to_toml(_params(args)))
     return 0
 

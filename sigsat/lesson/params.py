@@ -2,6 +2,9 @@
 
 A user file overrides any subset of the defaults. Loading validates everything and refuses bad
 input with one line that names the file, the key, the value and what is allowed.
+
+The dataclasses below are the one schema: the loader, :func:`json_schema` (for editors), the
+command line's choices (:func:`choices`) and the property tests all read their field metadata.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import os
 import re
 import stat
 import tomllib
-from dataclasses import MISSING, dataclass, field, fields, replace
+from dataclasses import MISSING, Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,8 @@ __all__ = [
     "Params",
     "load",
     "from_mapping",
+    "json_schema",
+    "choices",
     "to_toml",
     "flatten",
     "Recording",
@@ -50,12 +55,16 @@ def _spec(default: Any, doc: str, *, lo=None, hi=None, lo_open=False, hi_open=Fa
 
 @dataclass(frozen=True)
 class Saturation:
+    """Where the sigmoid counts as saturated, and the z of the first practice problem."""
+
     threshold: float = _spec(3.0, "|z| beyond which the scenes shade the sigmoid as saturated", lo=0.5, hi=8.0)
     probe_z: float = _spec(5.0, "z of practice problem 1", lo=-8.0, hi=8.0)
 
 
 @dataclass(frozen=True)
 class Chain:
+    """The backpropagation chain of practice problem 2."""
+
     layers: int = _spec(5, "layers the gradient passes through (practice problem 2)", lo=1, hi=12)
     per_layer_gradient: float = _spec(0.2, "each layer's local gradient", lo=0.0, hi=1.0, lo_open=True)
     learning_rate: float = _spec(0.1, "step size of the weight update", lo=0.0, hi=10.0, lo_open=True)
@@ -63,6 +72,8 @@ class Chain:
 
 @dataclass(frozen=True)
 class NetworkParams:
+    """The network whose gradients the measured scene shows, layer by layer."""
+
     depth: int = _spec(10, "hidden layers of the measured network", lo=2, hi=30)
     width: int = _spec(32, "units per hidden layer", lo=2, hi=256)
     seed: int = _spec(0, "seed of the weights and the batch", lo=0, hi=2**32 - 1)
@@ -73,11 +84,15 @@ class NetworkParams:
 
 @dataclass(frozen=True)
 class Theme:
+    """The look of the videos."""
+
     name: str = _spec("dark", "colour scheme ('light' for white slides)", choices=("dark", "light"))
 
 
 @dataclass(frozen=True)
 class Narration:
+    """The voice, the captions and the pace."""
+
     mode: str = _spec("espeak", "voice: 'espeak' (offline synthetic), 'recorded' (your WAVs), 'none' (silent)",
                       choices=("none", "espeak", "recorded"))
     captions: bool = _spec(True, "show each beat's narration line on screen as well as in the .srt")
@@ -98,6 +113,11 @@ class Params:
     network: NetworkParams = field(default_factory=NetworkParams)
     theme: Theme = field(default_factory=Theme)
     narration: Narration = field(default_factory=Narration)
+
+
+def _kind(f: Field) -> type:
+    """The Python type a key's values take (every key has a default of that type)."""
+    return type(f.default) if f.default is not MISSING else str
 
 
 def _allowed(meta: dict, kind: type) -> str:
@@ -168,7 +188,7 @@ def from_mapping(data: dict, source: str = "<parameters>", base: Params | None =
                     f"{source}: unknown key [{section}] {key}; allowed: {', '.join(keys)}"
                 )
             f = keys[key]
-            kind = type(f.default) if f.default is not MISSING else str
+            kind = _kind(f)
             checked = _check(value, f.metadata, kind)
             if checked is None:
                 raise ParamError(
@@ -367,3 +387,71 @@ def to_toml(params: Params, comments: bool = True) -> str:
             lines.append(entry)
         lines.append("")
     return "\n".join(lines)
+
+
+def choices(key: str) -> tuple[str, ...]:
+    """The values a ``"table.key"`` parameter allows, for a command-line option that overrides it.
+
+    Examples
+    --------
+    >>> choices("theme.name")
+    ('dark', 'light')
+    """
+    table, name = key.split(".")
+    section = next(f.default_factory for f in fields(Params) if f.name == table)
+    allowed = next(f for f in fields(section) if f.name == name).metadata["choices"]
+    if not allowed:
+        raise ValueError(f"{key} is not a choice among names")
+    return tuple(allowed)
+
+
+def _key_schema(f: Field) -> dict[str, Any]:
+    meta, kind = f.metadata, _kind(f)
+    out: dict[str, Any] = {"description": meta["doc"], "default": f.default}
+    if kind is bool:
+        out["type"] = "boolean"
+    elif kind is str:
+        out["type"] = "string"
+        if meta["choices"]:
+            out["enum"] = list(meta["choices"])
+        else:
+            # JSON Schema patterns match anywhere (ECMA-262 search); the loader matches whole values.
+            out["pattern"] = f"^(?:{meta['pattern']})$"
+    else:
+        out["type"] = "integer" if kind is int else "number"
+        for bound, closed, open_ in (("lo", "minimum", "exclusiveMinimum"),
+                                     ("hi", "maximum", "exclusiveMaximum")):
+            if meta[bound] is not None:
+                out[open_ if meta[f"{bound}_open"] else closed] = meta[bound]
+    return out
+
+
+def json_schema() -> dict[str, Any]:
+    """A JSON Schema (draft 7) of the parameter file, for editors that complete and check TOML.
+
+    It says what :func:`from_mapping` allows, with two differences JSON cannot express: NaN does not
+    exist in JSON (the loader refuses it), and JSON Schema counts ``5.0`` as an integer (the loader
+    asks for ``5``).
+
+    Examples
+    --------
+    >>> json_schema()["properties"]["chain"]["properties"]["layers"]["maximum"]
+    12
+    """
+    tables = {}
+    for s in fields(Params):
+        section = s.default_factory
+        tables[s.name] = {
+            "type": "object",
+            "description": section.__doc__,
+            "properties": {k.name: _key_schema(k) for k in fields(section)},
+            "additionalProperties": False,
+        }
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "sigsat parameters",
+        "description": "sigsat.toml: any subset of the defaults, which reproduce the lesson.",
+        "type": "object",
+        "properties": tables,
+        "additionalProperties": False,
+    }
