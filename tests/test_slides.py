@@ -295,7 +295,10 @@ def test_html_deck_beside_its_assets_folder_also_works_offline(rendered):
     for s, clip in zip(sections, clips):
         assert s["data-background-video"].startswith("deck_assets/")
         assert (rendered / "slides" / s["data-background-video"]).read_bytes() == clip.read_bytes()
-    assert "Reveal.initialize" in page and "RevealNotes" in page
+    assets = slides.check_reveal_assets()
+    theme = "dist/theme/black.css"   # the dark render's reveal.js theme
+    for name in ("dist/reveal.css", theme, "dist/reveal.js", "dist/plugin/notes.js", "dist/plugin/markdown.js"):
+        assert (assets / name).read_text() in page, f"{name} is not inlined"
 
 
 def test_manim_slides_presentation_files_point_at_the_clips(rendered):
@@ -309,7 +312,7 @@ def test_manim_slides_presentation_files_point_at_the_clips(rendered):
         assert [c.notes for c in config.slides] == list(lines.values())
         assert all(not c.loop and not c.auto_next for c in config.slides)
         for c, clip in zip(config.slides, beat_clips(rendered, spec), strict=True):
-            assert c.file.parent == rendered / "slides" / "files" / stem(spec)
+            assert c.file == rendered / "slides" / "files" / stem(spec) / clip.name
             assert c.file.samefile(clip)          # the render's clip, linked, not encoded again
         saved = json.loads((rendered / "slides" / f"{stem(spec)}.json").read_text())
         assert all(not Path(s["file"]).is_absolute() for s in saved["slides"])  # the folder can move
