@@ -18,7 +18,7 @@ import pytest
 
 from sigsat.production import gallery, media, slides
 from sigsat.lesson import lecture
-from tests.test_slides import expected_lines, make_synthetic_render, real_render, stem
+from tests.test_slides import RENDERED, copy_of_real_render, expected_lines, stem
 
 
 def _find_chromium() -> Path | None:
@@ -123,18 +123,14 @@ def check_gallery(browser: Browser, root: Path, tmp_path: Path, name: str) -> li
     return facts
 
 
-def test_gallery_plays_offline_with_subtitles(browser, tmp_path):
-    """Fast: a synthetic render with decks; every player loads, every subtitle track has cues."""
-    out = make_synthetic_render(tmp_path / "renders" / "low" / "dark")
+def test_gallery_plays_offline_with_subtitles(browser, tmp_path_factory, tmp_path):
+    """A copy of the session's real render with decks; every player loads, every subtitle track has cues."""
+    out = copy_of_real_render(tmp_path_factory, tmp_path)
     slides.build_deck(out)
-    for spec in lecture.SCENES[:2]:  # subtitles with one cue per beat
-        cues = [f"{i + 1}\n00:00:0{i}.000 --> 00:00:0{i}.900\n{line}\n"
-                for i, line in enumerate(expected_lines([spec]))]
-        (out / f"{stem(spec)}.vtt").write_text("WEBVTT\n\n" + "\n".join(cues))
     index = gallery.write_gallery(tmp_path / "renders")
-    facts = check_gallery(browser, index.parent, tmp_path, "gallery-synthetic.png")
-    assert len(facts) == 2
-    for fact, spec in zip(facts, lecture.SCENES[:2]):
+    facts = check_gallery(browser, index.parent, tmp_path, "gallery-two-scenes.png")
+    assert len(facts) == len(RENDERED)
+    for fact, spec in zip(facts, RENDERED):
         assert fact["error"] is None and 0 < fact["duration"] < float("inf"), fact
         assert fact["modes"] == ["showing"] and fact["cues"] == [len(spec.beats)]
     assert browser.remote == [] and browser.errors == []
@@ -142,7 +138,7 @@ def test_gallery_plays_offline_with_subtitles(browser, tmp_path):
 
 @pytest.mark.slow
 def test_gallery_and_deck_of_a_real_render_offline(tmp_path_factory, tmp_path):
-    out = real_render(tmp_path_factory)
+    out = copy_of_real_render(tmp_path_factory, tmp_path)
     spec = lecture.SCENES[0]
     written = slides.build_deck(out, [spec.id])
     root = out.parent.parent
@@ -159,7 +155,7 @@ def test_gallery_and_deck_of_a_real_render_offline(tmp_path_factory, tmp_path):
             assert b.remote == [] and b.errors == []
         finally:
             b.close()
-    (fact,) = facts
+    fact = facts[0]  # scene 1, the one in the deck
     assert fact["error"] is None and fact["src"].endswith(f"/{stem(spec)}.mp4")
     assert fact["duration"] == pytest.approx(media.probe(out / f"{stem(spec)}.mp4").duration, abs=0.2)
     assert fact["cues"] == [len(sections)]

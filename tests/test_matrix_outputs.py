@@ -381,7 +381,7 @@ def test_a_deck_from_a_0_byte_scene_video_is_one_line_naming_it(renders):
     _truncate(out / f"{STEM}.mp4", 0)
     with pytest.raises(slides.DeckError) as raised:
         slides.build_deck(out, [SCENE.id], formats=("pdf",))
-    assert str(raised.value).startswith(f"{out / f'{STEM}.mp4'}: not a readable video")
+    assert str(raised.value).startswith(f"{out / f'{STEM}.mp4'}: not as sigsat wrote it")
     assert f"sigsat render {SCENE.id}" in str(raised.value)
 
 

@@ -1,11 +1,13 @@
 """Slide decks (sigsat.production.slides): one slide per beat, notes = narration, an offline one-file HTML deck.
 
-Fast tests build decks from a synthetic render folder (tiny H.264 clips laid out as `sigsat render`
-lays them out); the slow test builds one from a real low-quality render.
+Every deck is built from a copy of one real render (scenes 1 and 2, low quality, narrated by
+espeak-ng), made once per test session: the clips, sections.json and manifest.json are the ones
+`sigsat render` writes, voice included.
 """
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import os
@@ -20,12 +22,12 @@ from pathlib import Path
 import pytest
 
 from sigsat.lesson import lecture, params as params_mod
-from sigsat.production import media, slides
 from sigsat.lesson.params import Params
-from tests.media_fixtures import make_video
+from sigsat.production import decks_adapter, manifest, media, slides
 
 ROOT = Path(__file__).resolve().parents[1]
-SYNTHETIC_SCENES = lecture.SCENES[:2]
+#: The scenes of the real render every deck test starts from.
+RENDERED = lecture.SCENES[:2]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -41,85 +43,12 @@ def expected_lines(specs, params: Params | None = None) -> list[str]:
     return [line for s in specs for line in s.lesson.build(params or Params()).lines.values()]
 
 
-RATE = 48_000
-
-
-def tone(beat: int) -> float:
-    """The pitch (Hz) of beat ``beat``'s voice in a synthetic scene."""
-    return 300.0 * (beat + 1)
-
-
-def beat_frames(beat: int) -> int:
-    return 6 + beat  # at 15 fps
-
-
-def make_scene_with_voice(path: Path, beats: int) -> Path:
-    """A scene video whose sound is a steady tone per beat (:func:`tone`), beat after beat."""
-    import av
-    import numpy as np
-
-    frames = sum(beat_frames(i) for i in range(beats))
-    with av.open(str(path), "w") as container:
-        video = container.add_stream("libx264", rate=15)
-        video.width, video.height, video.pix_fmt = 64, 36, "yuv420p"
-        audio = container.add_stream("aac", rate=RATE, layout="stereo")
-        for i in range(frames):
-            image = np.full((36, 64, 3), 5 * i % 256, dtype=np.uint8)
-            for packet in video.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
-                container.mux(packet)
-        for packet in video.encode():
-            container.mux(packet)
-        sound = np.concatenate([
-            0.3 * np.sin(2 * np.pi * tone(b) * np.arange(round(beat_frames(b) / 15 * RATE)) / RATE)
-            for b in range(beats)]).astype(np.float32)
-        for i in range(0, sound.size, 1024):
-            chunk = np.ascontiguousarray(np.vstack([sound[i:i + 1024]] * 2))
-            frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="stereo")
-            frame.sample_rate, frame.pts = RATE, i
-            for packet in audio.encode(frame):
-                container.mux(packet)
-        for packet in audio.encode():
-            container.mux(packet)
-    return path
-
-
-def make_synthetic_render(out: Path, specs=SYNTHETIC_SCENES, params: Params | None = None,
-                          voiced: int = 0) -> Path:
-    """A ``<root>/low/dark`` folder shaped like `sigsat render`'s output, with tiny clips.
-
-    Like manim's, the beat clips are silent; scene ``voiced`` (an index into ``specs``) has a
-    voice in its scene video (:func:`make_scene_with_voice`), the others are silent throughout.
-    """
-    params = params or Params()
-    flat = params_mod.flatten(params)
-    manifest = {"scenes": {}}
-    for n, spec in enumerate(specs):
-        s = stem(spec)
-        (out / s).mkdir(parents=True)
-        sections = []
-        for i, beat in enumerate(spec.lesson.build(params).lines):
-            name = f"{i + 1:02d}_{beat}.mp4"
-            make_video(out / s / name, frames=beat_frames(i), size=(64, 36), shade=40 * n + 20 * i)
-            sections.append({"name": beat, "type": "default.normal", "video": name, "width": 64,
-                             "height": 36, "duration": str(beat_frames(i) / 15)})
-        (out / s / "sections.json").write_text(json.dumps(sections))
-        if n == voiced:
-            make_scene_with_voice(out / f"{s}.mp4", len(sections))
-        else:
-            shutil.copyfile(out / s / sections[0]["video"], out / f"{s}.mp4")
-        media.last_frame(out / f"{s}.mp4").save(out / f"{s}.png")
-        (out / f"{s}.vtt").write_text("WEBVTT\n\n1\n00:00:00.000 --> 00:00:00.300\nline\n")
-        manifest["scenes"][spec.id] = {"key": "synthetic", "inputs": {k: flat[k] for k in lecture.reads(spec, Params())},
-                                       "files": [f"{s}.mp4", f"{s}.vtt", f"{s}.png", s], "duration": 0.4}
-    (out / "manifest.json").write_text(json.dumps(manifest))
-    return out
-
-
-def render_real(root: Path, scene_id: str) -> Path:
-    """`sigsat render SCENE --out root/renders` at low quality; returns the ``low/dark`` folder."""
-    done = subprocess.run([sys.executable, "-m", "sigsat.cli", "render", scene_id, "--out",
+def render_real(root: Path, *scene_ids: str) -> Path:
+    """`sigsat render SCENES --out root/renders` at low quality, default (espeak) narration;
+    returns the ``low/dark`` folder."""
+    done = subprocess.run([sys.executable, "-m", "sigsat.cli", "render", *scene_ids, "--out",
                            str(root / "renders"), "--jobs", "1"], cwd=root, capture_output=True,
-                          text=True, env=_clean_env())
+                          text=True, env=_clean_env(), stdin=subprocess.DEVNULL)
     assert done.returncode == 0, done.stderr[-3000:]
     return root / "renders" / "low" / "dark"
 
@@ -131,12 +60,20 @@ def _clean_env() -> dict:
 
 
 def real_render(tmp_path_factory) -> Path:
-    """One real render of the first scene per test session, shared by the slow tests."""
+    """One real, narrated render of :data:`RENDERED` per test session, shared by the deck and
+    gallery tests (read it; build decks in :func:`copy_of_real_render`)."""
     root = tmp_path_factory.getbasetemp() / "real-render"
     out = root / "renders" / "low" / "dark"
     if not (out / "manifest.json").is_file():
         root.mkdir(exist_ok=True)
-        render_real(root, lecture.SCENES[0].id)
+        render_real(root, *(s.id for s in RENDERED))
+    return out
+
+
+def copy_of_real_render(tmp_path_factory, tmp_path: Path) -> Path:
+    """A private copy of :func:`real_render`'s ``low/dark`` folder, at ``tmp_path/renders/low/dark``."""
+    out = tmp_path / "renders" / "low" / "dark"
+    shutil.copytree(real_render(tmp_path_factory), out)
     return out
 
 
@@ -256,6 +193,7 @@ def pptx_slides(path: Path) -> list[dict]:
             "movies": [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.MEDIA],
             "video_type": parts["video"].content_type if "video" in parts else None,
             "video_bytes": len(parts["video"].blob) if "video" in parts else 0,
+            "blob": parts["video"].blob if "video" in parts else b"",
             "poster": parts["image"].content_type if "image" in parts else None,
             "notes": slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else "",
         })
@@ -263,12 +201,22 @@ def pptx_slides(path: Path) -> list[dict]:
 
 
 # ------------------------------------------------------------------------------------------------
-# fast: synthetic render folder
+# decks from a real render
+
+
+@pytest.fixture(scope="module")
+def render(tmp_path_factory) -> Path:
+    """The session's real render (made on first use); tests build decks in copies of it."""
+    return real_render(tmp_path_factory)
 
 
 @pytest.fixture
-def synthetic(tmp_path) -> Path:
-    return make_synthetic_render(tmp_path / "renders" / "low" / "dark")
+def rendered(render, tmp_path_factory, tmp_path) -> Path:
+    return copy_of_real_render(tmp_path_factory, tmp_path)
+
+
+def beat_clips(out: Path, spec: lecture.SceneSpec) -> list[Path]:
+    return [out / stem(spec) / e["video"] for e in json.loads((out / stem(spec) / "sections.json").read_text())]
 
 
 def test_reveal_assets_are_installed_for_manim_slides_template():
@@ -281,117 +229,139 @@ def test_reveal_assets_are_installed_for_manim_slides_template():
     assert "Reveal" in (folder / "dist/reveal.js").read_text()[:2000]
 
 
-def test_deck_has_one_slide_per_beat_with_clip_poster_and_notes(synthetic):
-    written = slides.build_deck(synthetic)
+def test_deck_template_is_manim_slides_own_with_the_marked_changes():
+    """sigsat's template differs from manim-slides 5.7.0's only where it says ``sigsat:``: the
+    reveal.js links and scripts (inlined), the first clip's mute, and the notes (escaped)."""
+    import difflib
+    from importlib import resources
+
+    from manim_slides import templates
+
+    upstream = resources.files(templates).joinpath("revealjs.html").read_text().splitlines()
+    ours = decks_adapter.TEMPLATE.read_text().splitlines()
+    diff = list(difflib.ndiff(upstream, ours))
+    removed = [line[2:].strip() for line in diff if line.startswith("- ")]
+    added = [line[2:].strip() for line in diff if line.startswith("+ ")]
+    assert removed == [
+        '<link rel="stylesheet" href="{{ cdn_url }}/dist/reveal.css">',
+        '<link rel="stylesheet" href="{{ cdn_url }}/dist/theme/{{ reveal_theme }}.css">',
+        '<link rel="stylesheet" href="{{ cdn_url }}/dist/plugin/highlight/zenburn.css">',
+        '{% if loop.index == 1 and outer_loop.index == 1 %}', 'data-background-video-muted', '{% endif %}',
+        '<aside class="notes" data-markdown>{{ slide_config.notes }}</aside>',
+        '<script src="{{ cdn_url }}/dist/reveal.js"></script>',
+        '<script src="{{ cdn_url }}/dist/plugin/notes.js"></script>',
+        '<script src="{{ cdn_url }}/dist/plugin/markdown.js"></script>',
+    ]
+    assert all("reveal_files[" in a or a.startswith("{# sigsat:") or "r-media-play-button" in a
+               or a.endswith("{{ slide_config.notes | e }}</aside>") for a in added), added
+
+
+def test_deck_has_one_slide_per_beat_with_its_voiced_clip_poster_and_notes(rendered):
+    written = slides.build_deck(rendered)
     assert set(written) == {"html", "pptx", "pdf"}
-    assert all(p.parent == synthetic / "slides" and p.stat().st_size > 0 for p in written.values())
-    lines = expected_lines(SYNTHETIC_SCENES)
+    assert all(p.parent == rendered / "slides" and p.stat().st_size > 0 for p in written.values())
+    lines = expected_lines(RENDERED)
     got = pptx_slides(written["pptx"])
     assert len(got) == len(lines)
-    for slide, line in zip(got, lines):
+    for slide in got:
         assert len(slide["movies"]) == 1
         assert slide["video_type"] == "video/mp4" and slide["video_bytes"] > 0
         assert slide["poster"] == "image/png"
     assert [s["notes"] for s in got] == lines
-    # each embedded clip is the beat's clip, in lesson order
-    clips = [synthetic / "slides" / "files" / stem(s) / e["video"] for s in SYNTHETIC_SCENES
-             for e in json.loads((synthetic / stem(s) / "sections.json").read_text())]
-    assert [s["video_bytes"] for s in got] == [c.stat().st_size for c in clips]
+    # each slide plays its beat's clip as the render wrote it, voice and all, in lesson order
+    clips = [c for s in RENDERED for c in beat_clips(rendered, s)]
+    assert [s["blob"] for s in got] == [c.read_bytes() for c in clips]
+    assert all(media.probe(c).has_audio for c in clips), "the default voice narrates every beat"
 
     page = written["html"].read_text()
     assert notes_in_html(page) == lines
     sections = sections_in_html(page)
-    assert len(sections) == len(lines)
-    assert all(s["data-background-video"].startswith("data:video/mp4;base64,") for s in sections)
+    assert [base64.b64decode(s["data-background-video"].removeprefix("data:video/mp4;base64,"))
+            for s in sections] == [c.read_bytes() for c in clips]
     assert not any("data-background-video-loop" in s or "data-autoslide" in s for s in sections)
     assert not any("data-background-video-muted" in s for s in sections)  # the first voice is heard
     assert remote_loads(page) == []
+    assert not (rendered / "slides" / "deck_assets").exists()   # one file, nothing alongside
 
     assert pdf_pages(written["pdf"]) == len(lines)
 
 
-def test_html_deck_beside_its_assets_folder_also_works_offline(synthetic):
-    """one_file=False: clips and reveal.js in slides/deck_assets/, linked relatively."""
-    page = slides.build_deck(synthetic, formats=["html"], one_file=False)["html"].read_text()
+def test_html_deck_beside_its_assets_folder_also_works_offline(rendered):
+    """one_file=False: the clips go to slides/deck_assets/, linked relatively; reveal.js is inlined."""
+    page = slides.build_deck(rendered, formats=["html"], one_file=False)["html"].read_text()
     assert remote_loads(page) == []
     sections = sections_in_html(page)
-    assert len(sections) == len(expected_lines(SYNTHETIC_SCENES))
-    for s in sections:
+    clips = [c for s in RENDERED for c in beat_clips(rendered, s)]
+    assert len(sections) == len(clips)
+    for s, clip in zip(sections, clips):
         assert s["data-background-video"].startswith("deck_assets/")
-        assert (synthetic / "slides" / s["data-background-video"]).is_file()
-    assert (synthetic / "slides" / "deck_assets" / "reveal.js").is_file()
+        assert (rendered / "slides" / s["data-background-video"]).read_bytes() == clip.read_bytes()
+    assets = slides.check_reveal_assets()
+    theme = "dist/theme/black.css"   # the dark render's reveal.js theme
+    for name in ("dist/reveal.css", theme, "dist/reveal.js", "dist/plugin/notes.js", "dist/plugin/markdown.js"):
+        assert (assets / name).read_text() in page, f"{name} is not inlined"
 
 
-def test_manim_slides_presentation_files_point_at_the_clips(synthetic):
+def test_manim_slides_presentation_files_point_at_the_clips(rendered):
     """slides/NN_id.json is manim-slides' own format: its loader reads our files back."""
     from manim_slides.config import PresentationConfig
 
-    slides.build_deck(synthetic, formats=["pdf"])
-    for spec, lines in zip(SYNTHETIC_SCENES, (s.lesson.build(Params()).lines for s in SYNTHETIC_SCENES)):
-        config = PresentationConfig.from_file(synthetic / "slides" / f"{stem(spec)}.json")
+    slides.build_deck(rendered, formats=["pdf"])
+    for spec in RENDERED:
+        lines = spec.lesson.build(Params()).lines
+        config = PresentationConfig.from_file(rendered / "slides" / f"{stem(spec)}.json")
         assert [c.notes for c in config.slides] == list(lines.values())
         assert all(not c.loop and not c.auto_next for c in config.slides)
-        for c, beat in zip(config.slides, lines):
-            assert c.file.name.endswith(f"_{beat}.mp4")
-            assert c.file.parent == synthetic / "slides" / "files" / stem(spec)
+        for c, clip in zip(config.slides, beat_clips(rendered, spec), strict=True):
+            assert c.file == rendered / "slides" / "files" / stem(spec) / clip.name
+            assert c.file.samefile(clip)          # the render's clip, linked, not encoded again
+        saved = json.loads((rendered / "slides" / f"{stem(spec)}.json").read_text())
+        assert all(not Path(s["file"]).is_absolute() for s in saved["slides"])  # the folder can move
 
 
-def dominant_pitch(samples, rate: int = RATE) -> float:
-    import numpy as np
+def test_building_a_deck_leaves_no_global_state_behind(rendered, tmp_path, monkeypatch, capfd):
+    """No environment variable, no manim-slides attribute, no cache and no progress bar on stderr."""
+    import manim_slides.convert as convert
 
-    spectrum = np.abs(np.fft.rfft(samples * np.hanning(samples.size)))
-    return float(np.fft.rfftfreq(samples.size, 1 / rate)[np.argmax(spectrum)])
-
-
-def decoded_audio(path: Path):
-    import av
-    import numpy as np
-
-    with av.open(str(path)) as container:
-        return np.concatenate([f.to_ndarray()[0] for f in container.decode(container.streams.audio[0])])
-
-
-def test_each_slide_clip_carries_its_beat_of_the_voice(synthetic):
-    """manim's beat clips are silent; the deck's get the scene's voice back, beat by beat."""
-    slides.build_deck(synthetic, formats=["pdf"])
-    voiced, silent = SYNTHETIC_SCENES
-    for i, beat in enumerate(voiced.beats):
-        clip = synthetic / "slides" / "files" / stem(voiced) / f"{i + 1:02d}_{beat}.mp4"
-        original = synthetic / stem(voiced) / clip.name
-        info, before = media.probe(clip), media.probe(original)
-        assert not before.has_audio and info.has_audio
-        assert (info.frames, info.duration) == (before.frames, before.duration)   # video copied
-        assert info.audio_duration == pytest.approx(info.duration, abs=0.03)
-        samples = decoded_audio(clip)
-        # away from the encoder's edges, the clip's sound is its own beat's tone
-        assert dominant_pitch(samples[2048:-2048]) == pytest.approx(tone(i), abs=10)
-    for beat_file in (synthetic / stem(silent)).glob("*.mp4"):  # no voice: the very same files
-        assert (synthetic / "slides" / "files" / stem(silent) / beat_file.name).samefile(beat_file)
-    slides.build_deck(synthetic, formats=["pdf"], audio=False)
-    assert not any(media.probe(c).has_audio for c in (synthetic / "slides" / "files").rglob("*.mp4"))
+    cache = tmp_path / "user-cache"
+    cache.mkdir()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))   # where manim-slides keeps its reveal.js cache
+    environ, tqdm, revealjs = dict(os.environ), convert.tqdm, dict(convert.RevealJS.model_fields)
+    slides.build_deck(rendered)
+    assert dict(os.environ) == environ
+    assert convert.tqdm is tqdm and dict(convert.RevealJS.model_fields) == revealjs
+    assert list(cache.iterdir()) == []
+    assert capfd.readouterr().err == ""
 
 
-def test_named_scenes_only_and_in_lesson_order(synthetic):
-    second, first = SYNTHETIC_SCENES[1], SYNTHETIC_SCENES[0]
-    written = slides.build_deck(synthetic, [second.cls, first.id], formats=("pptx",))
+def test_named_scenes_only_and_in_lesson_order(rendered):
+    first, second = RENDERED
+    written = slides.build_deck(rendered, [second.cls, first.id], formats=("pptx",))
     assert [s["notes"] for s in pptx_slides(written["pptx"])] == expected_lines([first, second])
-    written = slides.build_deck(synthetic, [second.id], formats=("pptx",))
+    written = slides.build_deck(rendered, [second.id], formats=("pptx",))
     assert [s["notes"] for s in pptx_slides(written["pptx"])] == expected_lines([second])
 
 
-def test_notes_follow_the_parameters_the_scenes_were_rendered_with(tmp_path):
+def test_notes_follow_the_parameters_the_scenes_were_rendered_with(rendered):
+    """The notes come from the parameters manifest.json records (here: as if rendered with
+    tests/params/alt1.toml, whose values change these scenes' lines but not their beats)."""
     alt = params_mod.load(ROOT / "tests" / "params" / "alt1.toml")
-    out = make_synthetic_render(tmp_path / "low" / "dark", params=alt)
-    written = slides.build_deck(out, formats=("pptx",))          # params from manifest.json
+    flat = params_mod.flatten(alt)
+    data = manifest.load(rendered)
+    for spec in RENDERED:
+        inputs = data["scenes"][spec.id]["inputs"]
+        inputs.update({k: flat[k] for k in inputs})
+    manifest.write(rendered, data)
+    written = slides.build_deck(rendered, formats=("pptx",))          # params from manifest.json
     notes = [s["notes"] for s in pptx_slides(written["pptx"])]
-    assert notes == expected_lines(SYNTHETIC_SCENES, alt)
-    assert notes != expected_lines(SYNTHETIC_SCENES)            # the parameters do change the lines
+    assert notes == expected_lines(RENDERED, alt)
+    assert notes != expected_lines(RENDERED)            # the parameters do change the lines
     with pytest.raises(slides.DeckError, match=r"rendered with .* render it again"):
-        slides.build_deck(out, params=Params(), formats=("pptx",))
+        slides.build_deck(rendered, params=Params(), formats=("pptx",))
 
 
-def test_html_notes_are_escaped_text(synthetic, monkeypatch):
-    spec = SYNTHETIC_SCENES[0]
+def test_html_notes_are_escaped_text(rendered, monkeypatch):
+    spec = RENDERED[0]
     real = slides.scene_lines
 
     def with_markup(s, p):
@@ -399,42 +369,49 @@ def test_html_notes_are_escaped_text(synthetic, monkeypatch):
         return {k: (v + " <b>&</b> z < 0" if s is spec else v) for k, v in lines.items()}
 
     monkeypatch.setattr(slides, "scene_lines", with_markup)
-    written = slides.build_deck(synthetic, [spec.id], formats=("html", "pptx"))
+    written = slides.build_deck(rendered, [spec.id], formats=("html", "pptx"))
     page = written["html"].read_text()
     assert "<b>&</b>" not in page and "&lt;b&gt;&amp;&lt;/b&gt; z &lt; 0" in page
     assert notes_in_html(page)[0].endswith(" <b>&</b> z < 0")
     assert pptx_slides(written["pptx"])[0]["notes"].endswith(" <b>&</b> z < 0")
 
 
-def test_missing_reveal_assets_is_one_clear_line(synthetic, tmp_path):
+def test_missing_reveal_assets_is_one_clear_line(rendered, tmp_path):
     with pytest.raises(slides.DeckError) as err:
-        slides.build_deck(synthetic, assets=tmp_path / "nowhere")
+        slides.build_deck(rendered, assets=tmp_path / "nowhere")
     message = str(err.value)
     assert "\n" not in message and "reveal.js 6.0.1 assets missing" in message
     assert slides.SETUP_COMMAND in message
-    assert not (synthetic / "slides" / "deck.html").exists()
+    assert not (rendered / "slides" / "deck.html").exists()
     # formats that need no reveal.js still build
-    assert set(slides.build_deck(synthetic, formats=["pptx"], assets=tmp_path / "nowhere")) == {"pptx"}
+    assert set(slides.build_deck(rendered, formats=["pptx"], assets=tmp_path / "nowhere")) == {"pptx"}
 
 
 @pytest.mark.parametrize("breakage, message", [
     ("no-manifest", "no manifest.json"),
     ("stale-beats", "differ from the lesson"),
     ("missing-clip", "missing; render"),
+    ("damaged-clip", "not as sigsat wrote it"),
     ("unknown-scene", "unknown scene"),
     ("not-rendered", "is not rendered"),
     ("bad-format", "unknown deck format"),
 ])
-def test_unusable_renders_are_refused_in_one_line(synthetic, breakage, message):
+def test_unusable_renders_are_refused_in_one_line(rendered, breakage, message):
     names, formats = None, ("pdf",)
-    first = synthetic / stem(SYNTHETIC_SCENES[0])
+    first = rendered / stem(RENDERED[0])
     if breakage == "no-manifest":
-        (synthetic / "manifest.json").unlink()
+        (rendered / "manifest.json").unlink()
     elif breakage == "stale-beats":
         sections = json.loads((first / "sections.json").read_text())
         (first / "sections.json").write_text(json.dumps(sections[:-1]))
     elif breakage == "missing-clip":
         next(first.glob("02_*.mp4")).unlink()
+    elif breakage == "damaged-clip":
+        clip = next(first.glob("02_*.mp4"))
+        data = bytearray(clip.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        clip.write_bytes(bytes(data))
+        message = f"{re.escape(str(clip))}: not as sigsat wrote it .*sigsat render {RENDERED[0].id}"
     elif breakage == "unknown-scene":
         names = ["no_such_scene"]
     elif breakage == "not-rendered":
@@ -442,8 +419,9 @@ def test_unusable_renders_are_refused_in_one_line(synthetic, breakage, message):
     else:
         formats = ("keynote",)
     with pytest.raises(slides.DeckError, match=message) as err:
-        slides.build_deck(synthetic, names, formats=formats)
+        slides.build_deck(rendered, names, formats=formats)
     assert "\n" not in str(err.value)
+    assert not (rendered / "slides" / "deck.pdf").exists()
 
 
 def test_remote_loads_finds_cdn_links_but_not_mentions():
@@ -484,36 +462,3 @@ def _copy_tarball(tmp_path: Path, version: str) -> Path:
         info = tarfile.TarInfo("package/dist/reveal.js")
         archive.addfile(info, io.BytesIO(b""))
     return path
-
-
-# ------------------------------------------------------------------------------------------------
-# slow: a real render
-
-
-@pytest.mark.slow
-def test_deck_from_a_real_render(tmp_path_factory):
-    out = real_render(tmp_path_factory)
-    spec = lecture.SCENES[0]
-    written = slides.build_deck(out, [spec.id])
-    lines = expected_lines([spec])
-    sections = json.loads((out / stem(spec) / "sections.json").read_text())
-    got = pptx_slides(written["pptx"])
-    assert len(got) == len(lines) == len(sections)
-    assert all(len(s["movies"]) == 1 and s["video_type"] == "video/mp4" and s["poster"] == "image/png"
-               for s in got)
-    deck_clips = [out / "slides" / "files" / stem(spec) / e["video"] for e in sections]
-    assert [s["video_bytes"] for s in got] == [c.stat().st_size for c in deck_clips]
-    assert media.probe(out / f"{stem(spec)}.mp4").has_audio, "the default voice narrates the scene"
-    for clip, e in zip(deck_clips, sections):
-        info, beat = media.probe(clip), media.probe(out / stem(spec) / e["video"])
-        assert info.has_audio and (info.frames, info.duration) == (beat.frames, beat.duration)
-        assert info.audio_duration == pytest.approx(info.duration, abs=0.03)
-    assert [s["notes"] for s in got] == lines
-    page = written["html"].read_text()
-    assert remote_loads(page) == []
-    assert notes_in_html(page) == lines
-    clips = sum(c.stat().st_size for c in deck_clips)
-    # one file: every clip inlined (base64: 4/3 of the bytes) plus reveal.js, nothing alongside
-    assert written["html"].stat().st_size > 4 / 3 * clips
-    assert not (out / "slides" / "deck_assets").exists()
-    assert pdf_pages(written["pdf"]) == len(lines)

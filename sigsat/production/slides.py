@@ -12,16 +12,12 @@ render anything again: it writes manim-slides' own presentation files (``slides/
 * ``slides/deck.pdf``: one still (the beat's last frame) per slide, for handouts.
 
 Each slide's speaker notes are its beat's narration line. Slides never loop and never advance by
-themselves (one click per beat); the "reverse" clip that ``manim-slides present`` plays on its
-``V`` key is the forward clip itself (no reversed copies are encoded; the HTML, PowerPoint and PDF
-converters never use it).
+themselves (one click per beat). Each slide plays its beat clip as the render wrote it: with its
+stretch of the narration when the scene is narrated, silent when it was rendered with
+``--narration none`` (the way to get a deck to speak over).
 
-manim writes its section (beat) clips without sound: the narration is muxed into the scene video
-only. When the scene video has a voice, each slide's clip gets its slice of it back
-(:func:`sigsat.production.media.clips_with_audio`: the beat's video stream copied, its audio cut sample-exactly from the
-scene's and encoded as AAC).
-
-manim-slides is imported only inside :func:`build_deck` (it does not import manim).
+Everything that touches manim-slides is in :mod:`sigsat.decks_adapter` (which says which of its
+internals it relies on); manim-slides is imported only when a deck is built.
 """
 
 from __future__ import annotations
@@ -29,7 +25,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
-import html
 import json
 import os
 import shutil
@@ -37,17 +32,15 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import threading
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from ..lesson import lecture, params as params_mod
 from ..lesson.lecture import scene_lines
 from ..lesson.params import Params, params_from_inputs
 from ..lesson.theme import PALETTES
-from . import manifest as manifest_mod
+from . import decks_adapter, manifest as manifest_mod
 from .files import atomic_path, atomic_write
-from .media import MediaError, _has_audio, clips_with_audio
 from .naming import stem
 from .sections import read_sections
 
@@ -176,49 +169,6 @@ def install_reveal_assets(dest: Path | None = None, version: str = REVEAL_VERSIO
     return check_reveal_assets(dest, version)
 
 
-_env_lock = threading.Lock()
-
-
-@contextlib.contextmanager
-def _manim_slides_cache(assets: Path, version: str):
-    """A throw-away ``$XDG_CACHE_HOME`` whose manim-slides cache holds our reveal.js files.
-
-    manim-slides' ``offline`` mode reads reveal.js from ``$XDG_CACHE_HOME/manim-slides/
-    revealjs<ver>/<file name>`` and only downloads what is missing there; every file is present,
-    so it never goes to the network. The user's own cache is never touched.
-    """
-    with _env_lock, tempfile.TemporaryDirectory(prefix="sigsat-xdg-") as tmp:
-        cache = Path(tmp) / "manim-slides" / f"revealjs{version}"
-        cache.mkdir(parents=True)
-        for name in REVEAL_FILES:
-            if name.startswith("dist/"):
-                shutil.copyfile(assets / name, cache / Path(name).name)
-        saved = os.environ.get("XDG_CACHE_HOME")
-        os.environ["XDG_CACHE_HOME"] = tmp
-        try:
-            yield
-        finally:
-            if saved is None:
-                os.environ.pop("XDG_CACHE_HOME", None)
-            else:
-                os.environ["XDG_CACHE_HOME"] = saved
-
-
-@contextlib.contextmanager
-def _no_progress_bars():
-    """manim-slides' converters draw tqdm bars on stderr; a library call should stay quiet."""
-    import functools
-
-    import manim_slides.convert as convert
-
-    original = convert.tqdm
-    convert.tqdm = functools.partial(original, disable=True)
-    try:
-        yield
-    finally:
-        convert.tqdm = original
-
-
 # --------------------------------------------------------------------------------------------
 # what was rendered, and its narration
 
@@ -284,10 +234,6 @@ def _link(src: Path, dst: Path) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# beat clips with their narration
-
-
-# --------------------------------------------------------------------------------------------
 # the deck
 
 
@@ -299,7 +245,6 @@ def build_deck(
     *,
     assets: Path | None = None,
     one_file: bool = True,
-    audio: bool = True,
     title: str = DECK_TITLE,
 ) -> dict[str, Path]:
     """Write ``out_dir/slides/deck.{html,pptx,pdf}``: one slide per beat of the rendered scenes.
@@ -321,9 +266,6 @@ def build_deck(
     one_file
         The HTML deck embeds its clips (default). ``False``: clips go to ``slides/deck_assets/``
         next to it (smaller page; the folder must travel with it).
-    audio
-        Give each slide's clip its slice of the scene's narration (when the scene video has
-        sound). ``False``: silent clips, for a lecturer who speaks over them.
     title
         The HTML page title.
 
@@ -335,15 +277,34 @@ def build_deck(
     Raises
     ------
     DeckError
-        One-line message: nothing rendered, a scene not rendered or stale, assets missing.
+        One-line message: nothing rendered, a scene not rendered, stale or damaged, assets missing.
     """
     out_dir = Path(out_dir)
+    formats = _formats(formats)
+    manifest = _manifest(out_dir)
+    specs = _selected(out_dir, manifest, scene_ids)
+    reveal_files = _reveal_files(check_reveal_assets(assets)) if "html" in formats else {}
+    scenes = [_scene(out_dir, spec, manifest["scenes"][spec.id], params) for spec in specs]
+    theme, background = _theme(out_dir, manifest, specs)
+    configs = _presentations(out_dir, scenes, background)
+    written = {fmt: _convert(fmt, configs, out_dir / SLIDES_DIR, reveal_files, theme, background,
+                             one_file, title) for fmt in formats}
+    manifest_mod.record_outputs(out_dir, [p.relative_to(out_dir).as_posix() for p in written.values()]
+                                + [f"{SLIDES_DIR}/{stem(s)}.json" for s in specs] + [f"{SLIDES_DIR}/files"])
+    return written
+
+
+def _formats(formats: Iterable[str]) -> tuple[str, ...]:
     formats = tuple(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise DeckError(f"unknown deck format {unknown[0] if unknown else '(none)'}; "
                         f"choose from {', '.join(FORMATS)}")
-    manifest = _manifest(out_dir)
+    return formats
+
+
+def _selected(out_dir: Path, manifest: dict, scene_ids: Sequence[str] | None) -> list[lecture.SceneSpec]:
+    """The named scenes in lesson order (every rendered one if none), each checked rendered."""
     try:
         specs = [lecture.find_scene(n) for n in scene_ids or ()]
     except KeyError as exc:
@@ -354,138 +315,77 @@ def build_deck(
     for spec in specs:
         if spec.id not in manifest["scenes"]:
             raise DeckError(f"{spec.id} is not rendered in {out_dir}; run sigsat render {spec.id}")
-    if "html" in formats:
-        assets = check_reveal_assets(assets)
+    return specs
 
-    scenes = []  # (spec, sections, lines)
-    for spec in specs:
-        entry = manifest["scenes"][spec.id]
-        lines = scene_lines(spec, _scene_params(spec, entry, params))
-        scenes.append((spec, _beats(out_dir, spec, lines), lines))
-    theme_names = {manifest["scenes"][s.id].get("inputs", {}).get("theme.name", out_dir.name) for s in specs}
-    theme = theme_names.pop() if len(theme_names) == 1 else out_dir.name
-    background = PALETTES[theme].BACKGROUND if theme in PALETTES else "#000000"
 
-    from manim_slides.config import PresentationConfig, SlideConfig
+def _reveal_files(assets: Path) -> dict[str, str]:
+    """The text of each reveal.js file the page inlines, by its name in the npm package."""
+    return {name: (assets / name).read_text(encoding="utf-8") for name in REVEAL_FILES
+            if name.startswith("dist/")}
 
+
+def _scene(out_dir: Path, spec: lecture.SceneSpec, entry: dict,
+           params: Params | None) -> tuple[lecture.SceneSpec, list[dict], dict[str, str]]:
+    """One scene's beats and narration lines, after checking its render is current and intact."""
+    lines = scene_lines(spec, _scene_params(spec, entry, params))
+    sections = _beats(out_dir, spec, lines)
+    damaged = manifest_mod.damaged(out_dir, entry)
+    if damaged is not None:
+        raise DeckError(f"{out_dir / damaged}: not as sigsat wrote it (damaged or changed); "
+                        f"render {spec.id} again (sigsat render {spec.id})")
+    return spec, sections, lines
+
+
+def _theme(out_dir: Path, manifest: dict, specs: Sequence[lecture.SceneSpec]) -> tuple[str, str]:
+    """The theme the scenes were rendered in (else the folder's name), and its background colour."""
+    names = {manifest["scenes"][s.id].get("inputs", {}).get("theme.name", out_dir.name) for s in specs}
+    theme = names.pop() if len(names) == 1 else out_dir.name
+    return theme, PALETTES[theme].BACKGROUND if theme in PALETTES else "#000000"
+
+
+def _presentations(out_dir: Path, scenes, background: str) -> list:
+    """Link each beat clip into ``slides/files/`` and write manim-slides' ``slides/NN_id.json``.
+
+    The beat clips already carry their stretch of the narration (the render puts it there), so
+    they are used as they are.
+    """
     slides = out_dir / SLIDES_DIR
-    files = slides / "files"
-    shutil.rmtree(files, ignore_errors=True)
+    shutil.rmtree(slides / "files", ignore_errors=True)
     for old in slides.glob("[0-9][0-9]_*.json"):
         old.unlink()
-    configs, html_configs = [], []
+    configs = []
     for spec, sections, lines in scenes:
-        scene_stem = stem(spec)
-        slide_configs, html_slides = [], []
-        sources = [out_dir / scene_stem / section["video"] for section in sections]
-        clips = [files / scene_stem / section["video"] for section in sections]
-        try:
-            if audio and _has_audio(out_dir / f"{scene_stem}.mp4") and not _has_audio(sources[0]):
-                clips_with_audio(out_dir / f"{scene_stem}.mp4", sources, clips)
-            else:
-                for source, clip in zip(sources, clips):
-                    _link(source, clip)
-        except MediaError as exc:
-            raise DeckError(f"{exc}; render it again (sigsat render {spec.id} --force)") from None
+        clips = [slides / "files" / stem(spec) / s["video"] for s in sections]
         for section, clip in zip(sections, clips):
-            common = dict(file=clip, rev_file=clip, loop=False, auto_next=False, dedent_notes=False)
-            slide_configs.append(SlideConfig(notes=lines[section["name"]], **common))
-            # reveal.js's template inserts notes as raw HTML (under its markdown plugin)
-            html_slides.append(SlideConfig(notes=html.escape(lines[section["name"]], quote=False), **common))
+            _link(out_dir / stem(spec) / section["video"], clip)
         size = (int(sections[0]["width"]), int(sections[0]["height"]))
-        config = PresentationConfig(slides=slide_configs, resolution=size, background_color=background)
+        config = decks_adapter.presentation(clips, [lines[s["name"]] for s in sections], size, background)
+        decks_adapter.write_presentation(config, slides / f"{stem(spec)}.json")
         configs.append(config)
-        html_configs.append(PresentationConfig(slides=html_slides, resolution=size, background_color=background))
-        _write_presentation_file(config, slides / f"{scene_stem}.json", out_dir)
-
-    with _no_progress_bars():
-        written = _convert(formats, configs, html_configs, slides, assets, theme, background,
-                           one_file, title)
-    manifest_mod.record_outputs(out_dir, [p.relative_to(out_dir).as_posix() for p in written.values()]
-                                + [f"{SLIDES_DIR}/{stem(s)}.json" for s in specs] + [f"{SLIDES_DIR}/files"])
-    return written
+    return configs
 
 
-def _convert(formats, configs, html_configs, slides: Path, assets, theme, background, one_file,
-             title) -> dict[str, Path]:
-    written: dict[str, Path] = {}
-    width, height = configs[0].resolution
-    for fmt in formats:
-        dest = slides / f"deck.{fmt}"
-        with atomic_path(dest, keep_suffix=True) as tmp:
-            if fmt == "html":
-                # manim-slides keeps clips already in the assets folder: start it afresh
-                shutil.rmtree(slides / "deck_assets", ignore_errors=True)
-                _write_html(html_configs, tmp, assets, theme, background, one_file, title)
-            elif fmt == "pptx":
-                from manim_slides.convert import PowerPoint
-
-                ppt_height = 720 if abs(width / height - 16 / 9) < 0.01 else round(1280 * height / width)
-                PowerPoint(presentation_configs=configs, width=1280, height=ppt_height,
-                           auto_play_media=True).convert_to(tmp)
-            else:
-                from manim_slides.convert import PDF
-
-                PDF(presentation_configs=configs, frame_index="last").convert_to(tmp)
-        written[fmt] = dest
-    return written
+def _pptx_size(width: int, height: int) -> tuple[int, int]:
+    """PowerPoint's slide size: 1280 wide, 720 high for 16:9, else the clips' aspect ratio."""
+    return 1280, 720 if abs(width / height - 16 / 9) < 0.01 else round(1280 * height / width)
 
 
-def _write_presentation_file(config, path: Path, out_dir: Path) -> None:
-    """manim-slides' ``slides/<Scene>.json``, file paths relative to the folder above ``slides/``."""
-    data = json.loads(config.model_dump_json())
-    for slide in data["slides"]:
-        for key in ("file", "rev_file"):
-            slide[key] = Path(slide[key]).relative_to(out_dir).as_posix()
-    path.write_text(json.dumps(data, indent=2))
-
-
-#: manim-slides' template mutes the first slide's clip so that browsers let it autoplay; that
-#: would silence the first beat's voice. reveal.js 6 mutes a clip itself, and shows an unmute
-#: button, only when a browser refuses to play it with sound.
-_FIRST_SLIDE_MUTED = """          {% if loop.index == 1 and outer_loop.index == 1 %}
-          data-background-video-muted
-          {% endif %}
-"""
-
-#: reveal.js's "Unmute video" button sits bottom left, on the caption plate; the top left corner
-#: is empty in every scene (titles are centred). More specific than reveal.css, inlined later.
-_EXTRA_CSS = "<style>html .reveal .r-media-play-button { top: 15px; bottom: auto; }</style>"
-
-
-def _write_html(configs, dest: Path, assets: Path, theme: str, background: str, one_file: bool,
-                title: str) -> None:
-    from manim_slides.convert import RevealJS
-
-    converter = RevealJS(
-        presentation_configs=configs,
-        one_file=one_file,
-        offline=True,
-        reveal_version=REVEAL_VERSION,
-        reveal_theme=REVEAL_THEMES.get(theme, "black"),
-        background_color=background,
-        title=title,
-        # Nothing drawn over the clips but a thin progress line: the arrows and the slide
-        # number would sit on the caption plate. Keys (or a clicker) move on; space plays/pauses;
-        # S opens the speaker view with the notes and the slide number.
-        controls="false",
-        progress="true",
-        slide_number="c/t",
-        show_slide_number="speaker",
-        assets_dir="deck_assets",
-    )
-    template = dest.with_name(f".{dest.name}.template.html")
-    template.write_text(converter.load_template().replace(_FIRST_SLIDE_MUTED, "")
-                        .replace("</head>", f"{_EXTRA_CSS}\n  </head>", 1))
-    converter.template = template
-    try:
-        with _manim_slides_cache(assets, REVEAL_VERSION):
-            converter.convert_to(dest)
-    except RuntimeError as exc:  # manim-slides could not find an asset in the cache
-        raise DeckError(f"{exc}: reveal.js assets in {assets} are incomplete; "
-                        f"run {SETUP_COMMAND}") from None
-    finally:
-        template.unlink(missing_ok=True)
+def _convert(fmt: str, configs: list, slides: Path, reveal_files: Mapping[str, str], theme: str,
+             background: str, one_file: bool, title: str) -> Path:
+    """Write ``slides/deck.<fmt>`` through manim-slides' converter, replacing it in one step."""
+    dest = slides / f"deck.{fmt}"
+    with atomic_path(dest, keep_suffix=True) as tmp:
+        if fmt == "html":
+            # manim-slides keeps clips already in the assets folder: start it afresh
+            shutil.rmtree(slides / "deck_assets", ignore_errors=True)
+            decks_adapter.write_html(configs, tmp, reveal_files, theme=REVEAL_THEMES.get(theme, "black"),
+                                     background=background, one_file=one_file, title=title,
+                                     assets_dir="deck_assets")
+        elif fmt == "pptx":
+            decks_adapter.write_pptx(configs, tmp, *_pptx_size(*configs[0].resolution))
+        else:
+            decks_adapter.write_pdf(configs, tmp)
+    return dest
 
 
 # --------------------------------------------------------------------------------------------
