@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
-import fcntl
 import functools
 import hashlib
 import importlib.metadata
@@ -30,6 +29,8 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_complete
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
+
+import filelock
 
 from . import lecture, manifest as manifest_mod, media, narration, params as params_mod
 from .manifest import MANIFEST, OutputRefused
@@ -437,20 +438,22 @@ def plan(specs: list[lecture.SceneSpec], params: Params, options: Options,
 
 @contextlib.contextmanager
 def locked(root: Path):
-    """Hold the output root's lock (one sigsat writing there at a time) or raise BusyError."""
+    """Hold the output root's lock (one sigsat writing there at a time) or raise BusyError.
+
+    ``filelock`` takes an OS lock (``flock`` on Linux, ``LockFileEx`` on Windows) that the kernel
+    drops when its holder dies, even by SIGKILL, so a crashed render never leaves the folder stuck.
+    """
     root.mkdir(parents=True, exist_ok=True)
-    handle = open(root / ".sigsat.lock", "a+")
+    lock = filelock.FileLock(root / ".sigsat.lock", timeout=0)
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
+        lock.acquire()
+    except filelock.Timeout:
         raise BusyError(f"another sigsat render is writing to {root}; wait for it to finish "
                         f"or use another --out") from None
     try:
         yield
     finally:
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
+        lock.release()
 
 
 def _atomic_write(path: Path, text: str) -> None:
