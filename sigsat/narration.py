@@ -16,6 +16,8 @@ import wave
 from pathlib import Path
 from typing import Any
 
+import platformdirs
+
 __all__ = ["fill", "reading_seconds", "recording_path", "script", "recording_problems",
            "voice_cache_dir", "espeak_available", "spoken", "voiced_text", "espeak_input",
            "recorded_input", "line_audio", "store_name", "part_name", "sweep_stale_parts"]
@@ -107,9 +109,14 @@ def _wav_problem(path: Path) -> str | None:
 
 
 def voice_cache_dir() -> Path:
-    """The persistent folder of synthesised and recorded audio (``$XDG_CACHE_HOME/sigsat/voice``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "sigsat" / "voice"
+    """The persistent folder of synthesised and recorded audio.
+
+    The platform's user cache folder: ``$XDG_CACHE_HOME/sigsat/voice`` or
+    ``~/.cache/sigsat/voice`` on Linux (the folder of earlier versions, so existing stores stay
+    warm), ``~/Library/Caches/sigsat/voice`` on macOS, ``%LOCALAPPDATA%\\sigsat\\Cache\\voice`` on
+    Windows.
+    """
+    return platformdirs.user_cache_path("sigsat", appauthor=False) / "voice"
 
 
 def espeak_available() -> bool:
