@@ -37,7 +37,7 @@ from .manifest import MANIFEST, OutputRefused
 from .params import Params
 
 __all__ = [
-    "QUALITIES", "RenderError", "BusyError", "OutputRefused", "Options", "Job", "JobResult", "Plan",
+    "QUALITIES", "RenderError", "BusyError", "RenderEvent", "OutputRefused", "Options", "Job", "JobResult", "Plan",
     "scene_key", "plan", "render_job", "render", "output_dir", "source_files", "unvoiced_lines",
 ]
 
@@ -54,6 +54,20 @@ class RenderError(RuntimeError):
 
 class BusyError(RuntimeError):
     """Another sigsat render holds the output folder."""
+
+
+@dataclass(frozen=True)
+class RenderEvent:
+    """One step of a render for a progress display: plain data, so any executor can report it.
+
+    ``kind`` is ``"started"``, ``"finished"`` (with ``seconds``, the scene's render time) or
+    ``"failed"``; ``total`` is the number of scenes this render renders.
+    """
+
+    kind: str
+    scene: str
+    total: int
+    seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -574,10 +588,12 @@ def render(
     params: Params,
     options: Options,
     executor: Executor | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[RenderEvent], None] | None = None,
     extra_targets: Iterable[str] = (),
 ) -> Report:
     """Render the named scenes (all when none are named) and, for all of them, the lecture.
+
+    ``progress`` is called with a :class:`RenderEvent` when a scene starts, finishes or fails.
 
     ``extra_targets`` names files a later step writes in the output folder (decks, storyboards):
     they are checked with the render's own before anything is written.
@@ -609,13 +625,13 @@ def render(
             if not manifest_mod.is_sigsat_folder(out):
                 manifest_mod.write(out, manifest)  # the folder is sigsat's from now on
             return _render_locked(the_plan, params, options, manifest, executor,
-                                  progress or (lambda _msg: None))
+                                  progress or (lambda _event: None))
         finally:
             _clean_leftovers(out)
 
 
 def _render_locked(the_plan: Plan, params: Params, options: Options, manifest: dict,
-                   executor: Executor | None, say: Callable[[str], None]) -> Report:
+                   executor: Executor | None, report: Callable[[RenderEvent], None]) -> Report:
     out = the_plan.out
     flat = params_mod.flatten(params)
     # Longest scenes first keeps both cores busy to the end.
@@ -634,22 +650,23 @@ def _render_locked(the_plan: Plan, params: Params, options: Options, manifest: d
         queue = [j.scene_id for j in jobs]
         running = queue[: max(1, options.jobs)]
         waiting = queue[len(running):]
-        if jobs:
-            say(f"[0/{len(jobs)}] rendering {', '.join(running)}")
+        for scene in running:
+            report(RenderEvent("started", scene, len(jobs)))
         failures = []
-        for i, future in enumerate(as_completed(futures), 1):
+        for future in as_completed(futures):
+            scene = futures[future].scene_id
             try:
                 result = future.result()
             except RenderError as exc:  # the other scenes still render and land
-                failures.append(f"{futures[future].scene_id}: {exc}")
-                say(f"[{i}/{len(jobs)}] {futures[future].scene_id} FAILED"
-                    + _now_rendering(running, waiting, futures[future].scene_id))
+                failures.append(f"{scene}: {exc}")
+                report(RenderEvent("failed", scene, len(jobs)))
+                _start_next(running, waiting, scene, report, len(jobs))
                 continue
             spec = lecture.find_scene(result.scene_id)
             _commit(result, out, manifest, {k: flat[k] for k in lecture.reads(spec, params)})
             done.append(result)
-            say(f"[{i}/{len(jobs)}] {result.scene_id} rendered in {result.seconds:.1f} s"
-                + _now_rendering(running, waiting, result.scene_id))
+            report(RenderEvent("finished", scene, len(jobs), result.seconds))
+            _start_next(running, waiting, scene, report, len(jobs))
         if failures:
             raise RenderError("; ".join(failures))
         assembled = _assemble_lecture(out, manifest) if the_plan.lecture else False
@@ -683,11 +700,13 @@ def _check_voice(the_plan: Plan, params: Params) -> None:
                           f"silent with --narration none")
 
 
-def _now_rendering(running: list[str], waiting: list[str], finished: str) -> str:
+def _start_next(running: list[str], waiting: list[str], finished: str,
+                report: Callable[[RenderEvent], None], total: int) -> None:
+    """The pool's freed worker takes the next queued scene: report it as started."""
     running.remove(finished)
     if waiting:
         running.append(waiting.pop(0))
-    return f"; rendering {', '.join(running)}" if running else ""
+        report(RenderEvent("started", running[-1], total))
 
 
 def _raise_interrupt(signum, frame):
