@@ -205,7 +205,7 @@ def _finished_line(done: int, event) -> str:
 
 class _Lines(contextlib.AbstractContextManager):
     """Progress for logs and pipes: one plain line per finished scene (a failed one is named
-    by the render's own one-line error at the end)."""
+    by the render's own one-line error on standard error at the end)."""
 
     def __init__(self, stream) -> None:
         self.stream, self.done = stream, 0
@@ -250,14 +250,16 @@ class _Bars(contextlib.AbstractContextManager):
         self.bars.refresh()
 
 
-def _progress(stream=None):
-    """The render's progress display: bars on a terminal, plain lines otherwise."""
-    stream = stream or sys.stderr
-    if stream.isatty():
+def _progress(terminal=None, log=None):
+    """The render's progress display: rich bars on ``terminal`` (standard error) when it is one,
+    otherwise plain lines on ``log`` (standard output, beside the render's summary line), so
+    standard error keeps to the ``sigsat:`` lines."""
+    terminal, log = terminal or sys.stderr, log or sys.stdout
+    if terminal.isatty():
         from rich.console import Console
 
-        return _Bars(Console(file=stream))
-    return _Lines(stream)
+        return _Bars(Console(file=terminal))
+    return _Lines(log)
 
 
 def _run_render(args, extra_targets=()):

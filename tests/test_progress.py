@@ -55,11 +55,12 @@ def test_a_failed_scene_is_reported_and_the_next_one_starts(tmp_path, monkeypatc
 
 
 def test_off_a_terminal_each_finished_scene_is_one_plain_line(tmp_path, monkeypatch):
-    log = io.StringIO()  # not a terminal: what `sigsat render 2> log` gets
-    with cli._progress(log) as progress:
+    log, errors = io.StringIO(), io.StringIO()  # neither is a terminal: `sigsat render > log 2>&1`
+    with cli._progress(errors, log) as progress:
         render(tmp_path, monkeypatch, progress)
     assert log.getvalue().splitlines() == ["[1/2] saturation rendered in 1.5 s",
                                            "[2/2] chain rendered in 2.5 s"]
+    assert errors.getvalue() == ""  # standard error keeps to the sigsat: lines
 
 
 def test_on_a_terminal_the_running_scenes_are_named_in_bars(tmp_path):
