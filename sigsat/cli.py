@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -207,10 +208,67 @@ def cmd_list(args) -> int:
     return 0
 
 
-def _progress():
-    if not sys.stderr.isatty():
+def _finished_line(done: int, event) -> str:
+    return f"[{done}/{event.total}] {event.scene} rendered in {event.seconds:.1f} s"
+
+
+class _Lines(contextlib.AbstractContextManager):
+    """Progress for logs and pipes: one plain line per finished scene (a failed one is named
+    by the render's own one-line error on standard error at the end)."""
+
+    def __init__(self, stream) -> None:
+        self.stream, self.done = stream, 0
+
+    def __exit__(self, *exc) -> None:
         return None
-    return lambda message: print(message, file=sys.stderr, flush=True)
+
+    def __call__(self, event) -> None:
+        if event.kind == "finished":
+            self.done += 1
+            print(_finished_line(self.done, event), file=self.stream, flush=True)
+
+
+class _Bars(contextlib.AbstractContextManager):
+    """Progress on a terminal (rich): a bar with elapsed time per running scene, and above the
+    bars the same line per finished scene as :class:`_Lines` writes."""
+
+    def __init__(self, console) -> None:
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.bars = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                             TimeElapsedColumn(), console=console, transient=True)
+        self.tasks: dict = {}
+        self.done = 0
+
+    def __enter__(self):
+        self.bars.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.bars.stop()
+
+    def __call__(self, event) -> None:
+        if event.kind == "started":
+            self.tasks[event.scene] = self.bars.add_task(f"rendering {event.scene}", total=None)
+        else:
+            self.bars.remove_task(self.tasks.pop(event.scene))
+            self.done += 1
+            self.bars.console.print(_finished_line(self.done, event) if event.kind == "finished"
+                                    else f"[{self.done}/{event.total}] {event.scene} FAILED",
+                                    markup=False, highlight=False)
+        self.bars.refresh()
+
+
+def _progress(terminal=None, log=None):
+    """The render's progress display: rich bars on ``terminal`` (standard error) when it is one,
+    otherwise plain lines on ``log`` (standard output, beside the render's summary line), so
+    standard error keeps to the ``sigsat:`` lines."""
+    terminal, log = terminal or sys.stderr, log or sys.stdout
+    if terminal.isatty():
+        from rich.console import Console
+
+        return _Bars(Console(file=terminal))
+    return _Lines(log)
 
 
 def _run_render(args, extra_targets=()):
@@ -230,8 +288,9 @@ def _run_render(args, extra_targets=()):
         _say(problem)
         raise SystemExit(EXIT_FAILED)
     try:
-        return render(args.scenes, params, options, progress=_progress(),
-                      extra_targets=extra_targets)
+        with _progress() as progress:
+            return render(args.scenes, params, options, progress=progress,
+                          extra_targets=extra_targets)
     except OutputRefused as exc:
         _say(str(exc))
         raise SystemExit(EXIT_USAGE) from None

@@ -192,3 +192,19 @@ def test_gallery_and_deck_of_a_real_render_offline(tmp_path_factory, tmp_path):
         assert b.remote == [] and b.errors == []
     finally:
         b.close()
+
+
+def test_subtitle_lines_with_markup_characters_read_as_written(browser, tmp_path):
+    """Lines with ``<``, ``&`` and two lines in a cue, through :func:`media.srt_to_vtt` as a
+    render writes them: Chromium shows exactly the SRT's text."""
+    out = make_synthetic_render(tmp_path / "renders" / "low" / "dark", specs=lecture.SCENES[:1])
+    lines = ["if z < -4 & z > 4: σ' < 0.02", "two lines\n<b>in one</b> cue"]
+    srt = "".join(f"{i + 1}\n00:00:00,{i}00 --> 00:00:00,{i}90\n{line}\n\n" for i, line in enumerate(lines))
+    (out / f"{stem(lecture.SCENES[0])}.vtt").write_text(media.srt_to_vtt(srt))
+    page = browser.open(gallery.write_gallery(tmp_path / "renders"))
+    page.wait_for_function("() => { const t = document.querySelector('video').textTracks[0];"
+                           " return t.cues && t.cues.length > 0; }", timeout=20_000)
+    shown = page.evaluate("() => Array.from(document.querySelector('video').textTracks[0].cues)"
+                          ".map(c => c.getCueAsHTML().textContent)")
+    assert shown == lines
+    assert browser.remote == [] and browser.errors == []

@@ -237,6 +237,19 @@ def test_without_espeak_a_cold_voice_store_stops_before_manim_with_one_line(no_e
     assert "espeak-ng is not installed" in message and "--narration none" in message
 
 
+@pytest.mark.parametrize("xdg, expected", [
+    ("{tmp}/xdg", "{tmp}/xdg/sigsat/voice"),  # XDG_CACHE_HOME is honoured
+    ("", "{tmp}/home/.cache/sigsat/voice"),  # unset: the folder earlier versions used
+])
+def test_the_voice_store_lives_in_the_user_cache_folder(tmp_path, monkeypatch, xdg, expected):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    if xdg:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg.format(tmp=tmp_path))
+    else:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    assert narration.voice_cache_dir() == Path(expected.format(tmp=tmp_path))
+
+
 def test_without_espeak_a_warm_voice_store_renders(no_espeak, monkeypatch):
     spec = lecture.find_scene("chain")
     store = narration.voice_cache_dir()

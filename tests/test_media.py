@@ -45,6 +45,12 @@ def test_vtt_has_the_same_cues_as_the_srt():
     assert "00:01:01.500 --> 01:02:05.001\nsecond" in vtt
 
 
+def test_vtt_cue_text_is_escaped_and_keeps_its_lines():
+    vtt = media.srt_to_vtt(make_srt([(0.0, 1.5, "if a < b & c > d\nthen <b>not bold</b>")]))
+    assert ("00:00:00.000 --> 00:00:01.500\n"
+            "if a &lt; b &amp; c &gt; d\nthen &lt;b&gt;not bold&lt;/b&gt;\n") in vtt
+
+
 def test_gif_and_poster(tmp_path):
     video = make_video(tmp_path / "v.mp4", 30, size=(128, 96), shade=100)
     gif = media.write_gif(video, tmp_path / "v.gif", width=64, fps=5)

@@ -147,6 +147,25 @@ def test_a_second_render_on_the_same_folder_stops_with_a_clear_message(tmp_path)
         f"sigsat: another sigsat render is writing to {tmp_path}; wait for it to finish or use another --out"]
 
 
+def test_the_render_lock_dies_with_its_holder_even_by_sigkill(tmp_path):
+    """A render killed with SIGKILL (no clean-up runs) must not leave the folder locked."""
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from pathlib import Path; from sigsat.production.pipeline import locked\n"
+        "with locked(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(120)"),
+        str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(pipeline.BusyError, match="another sigsat render is writing to"):
+            with pipeline.locked(tmp_path):
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    with pipeline.locked(tmp_path):  # taken at once: the kernel dropped the dead holder's lock
+        assert (tmp_path / ".sigsat.lock").exists()
+
+
 @pytest.mark.parametrize("args, message", [
     (["render", "nosuchscene"], "unknown scene 'nosuchscene'; known scenes: saturation"),
     (["render", "--quality", "ultra"], "invalid choice: 'ultra'"),

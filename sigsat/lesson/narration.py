@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import platformdirs
+
 __all__ = ["fill", "reading_seconds", "recording_path", "script", "voice_cache_dir", "spoken",
            "voiced_text", "espeak_input", "recorded_input", "line_audio", "store_name"]
 
@@ -74,9 +76,14 @@ def script(scripts: list[tuple[str, str, dict[str, str]]]) -> str:
 
 
 def voice_cache_dir() -> Path:
-    """The persistent folder of synthesised and recorded audio (``$XDG_CACHE_HOME/sigsat/voice``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "sigsat" / "voice"
+    """The persistent folder of synthesised and recorded audio.
+
+    The platform's user cache folder: ``$XDG_CACHE_HOME/sigsat/voice`` or
+    ``~/.cache/sigsat/voice`` on Linux (the folder of earlier versions, so existing stores stay
+    warm), ``~/Library/Caches/sigsat/voice`` on macOS, ``%LOCALAPPDATA%\\sigsat\\Cache\\voice`` on
+    Windows.
+    """
+    return platformdirs.user_cache_path("sigsat", appauthor=False) / "voice"
 
 
 # The voice store: one WAV per line and voice, named by a digest of what made it. The scenes'

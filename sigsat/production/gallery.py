@@ -15,12 +15,13 @@ the page is opened from disk.
 from __future__ import annotations
 
 import base64
-import html
 import json
 import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+import jinja2
 
 from ..lesson import lecture
 from ..lesson.params import params_from_inputs
@@ -40,44 +41,13 @@ _OLD_MARK = "<title>sigsat renders</title>"
 DECKS = (("deck.html", "HTML slides (reveal.js, one file; S: speaker notes)"),
          ("deck.pptx", "PowerPoint"), ("deck.pdf", "PDF handout (last frame of each beat)"))
 
-CSS = """
-:root { color-scheme: light dark; --line: color-mix(in srgb, CanvasText 18%, transparent);
-        --soft: color-mix(in srgb, CanvasText 6%, Canvas); }
-* { box-sizing: border-box; }
-body { margin: 0 auto; max-width: 80rem; padding: 1.5rem; background: Canvas; color: CanvasText;
-       font: 16px/1.5 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; }
-h1 { margin: 0 0 .25rem; font-size: 1.8rem; }
-h2 { margin: 2.5rem 0 .75rem; padding-bottom: .25rem; border-bottom: 2px solid var(--line); }
-h3 { margin: 1.5rem 0 .5rem; font-size: 1.1rem; }
-.card h3 { margin-top: 0; }
-a { color: LinkText; }
-.muted { opacity: .72; font-size: .9rem; }
-nav a { margin-right: 1rem; }
-.links a { margin-right: .9rem; white-space: nowrap; }
-.grid { display: grid; gap: 1.25rem; grid-template-columns: repeat(auto-fill, minmax(min(100%, 24rem), 1fr)); }
-.card { border: 1px solid var(--line); border-radius: .6rem; padding: 1rem; background: var(--soft); }
-video { display: block; width: 100%; aspect-ratio: 16 / 9; background: #000; border-radius: .35rem; }
-.lecture video { max-width: 56rem; }
-details { margin-top: .6rem; }
-summary { cursor: pointer; font-weight: 600; }
-ol.beats { padding-left: 1.4rem; margin: .4rem 0 0; }
-ol.beats li { margin: .35rem 0; }
-table { border-collapse: collapse; font-size: .92rem; }
-th, td { text-align: left; padding: .2rem .8rem .2rem 0; border-bottom: 1px solid var(--line);
-         vertical-align: top; }
-code, pre { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .9rem; }
-pre { background: var(--soft); border: 1px solid var(--line); padding: .6rem; border-radius: .4rem;
-      overflow-x: auto; }
-"""
+_TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("sigsat.production", "templates"),
+                                autoescape=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
 
 
 def _url(path: str) -> str:
     """A relative link: every path segment percent-encoded."""
     return quote(path, safe="/")
-
-
-def _e(text: Any) -> str:
-    return html.escape(str(text))
 
 
 def _value(value: Any) -> str:
@@ -106,16 +76,12 @@ def _vtt_data_url(path: Path) -> str:
     return "data:text/vtt;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def _player(folder: Path, rel: str, stem: str, poster: bool, label: str) -> str:
+def _player(folder: Path, rel: str, stem: str, poster: bool, label: str) -> dict:
     """A <video> of ``stem``.mp4 with its subtitles as the default track."""
-    attrs = f'controls preload="metadata" src="{_url(f"{rel}/{stem}.mp4")}"'
-    if poster and (folder / f"{stem}.png").is_file():
-        attrs += f' poster="{_url(f"{rel}/{stem}.png")}"'
-    track = ""
-    if (folder / f"{stem}.vtt").is_file():
-        track = (f'<track kind="subtitles" srclang="en" label="English" default '
-                 f'src="{_vtt_data_url(folder / f"{stem}.vtt")}">')
-    return f'<video {attrs} aria-label="{_e(label)}">{track}</video>'
+    vtt = folder / f"{stem}.vtt"
+    return {"src": _url(f"{rel}/{stem}.mp4"), "label": label,
+            "poster": _url(f"{rel}/{stem}.png") if poster and (folder / f"{stem}.png").is_file() else None,
+            "vtt": _vtt_data_url(vtt) if vtt.is_file() else None}
 
 
 def _scene_lines(scene_id: str, inputs: dict) -> dict[str, str]:
@@ -126,39 +92,33 @@ def _scene_lines(scene_id: str, inputs: dict) -> dict[str, str]:
         return {}
 
 
-def _beats(folder: Path, rel: str, stem: str, lines: dict[str, str]) -> str:
+def _beats(folder: Path, rel: str, stem: str, lines: dict[str, str]) -> list[dict] | None:
+    """One clip per beat with its narration line; None when sections.json is missing or damaged."""
     try:
         sections = read_sections(folder / stem)
-        items = [_beat_item(rel, stem, s, lines) for s in sections]
+        return [{"url": _url(f"{rel}/{stem}/{s['video']}"), "name": s["name"].replace("_", " "),
+                 "seconds": float(s.get("duration") or 0), "line": lines.get(s["name"], "")}
+                for s in sections]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):  # damaged: no beat list
-        return ""
-    return (f'<details><summary>{len(sections)} beats, one clip each</summary>'
-            f'<ol class="beats">{"".join(items)}</ol></details>')
+        return None
 
 
-def _beat_item(rel: str, stem: str, section: dict, lines: dict[str, str]) -> str:
-    seconds = float(section.get("duration") or 0)
-    line = lines.get(section["name"], "")
-    return (f'<li><a href="{_url(rel + "/" + stem + "/" + section["video"])}">'
-            f'{_e(section["name"].replace("_", " "))}</a> '
-            f'<span class="muted">{seconds:.1f} s</span>' + (f"<br>{_e(line)}" if line else "") + "</li>")
-
-
-def _file_links(folder: Path, rel: str, stem: str, entry: dict) -> str:
+def _file_links(folder: Path, rel: str, stem: str, entry: dict) -> list[tuple[str, str]]:
     labels = {".mp4": "video", ".srt": "subtitles .srt", ".vtt": "subtitles .vtt", ".png": "poster",
               ".gif": "GIF", ".mov": "alpha .mov"}
     links = []
     for name in entry.get("files", []):
         suffix = Path(name).suffix
         if suffix in labels and (folder / name).is_file():
-            links.append(f'<a href="{_url(f"{rel}/{name}")}">{labels[suffix]}</a>')
+            links.append((_url(f"{rel}/{name}"), labels[suffix]))
     board = f"storyboards/{stem}.png"
     if (folder / board).is_file():
-        links.append(f'<a href="{_url(f"{rel}/{board}")}">storyboard</a>')
-    return f'<p class="links">{"".join(links)}</p>'
+        links.append((_url(f"{rel}/{board}"), "storyboard"))
+    return links
 
 
-def _scene_card(folder: Path, rel: str, scene_id: str, entry: dict) -> str:
+def _scene_card(folder: Path, rel: str, scene_id: str, entry: dict) -> dict | None:
+    """What the page shows of one scene; None when it has no video."""
     try:
         spec = lecture.find_scene(scene_id)
         number, title = lecture.SCENES.index(spec) + 1, spec.title
@@ -168,78 +128,63 @@ def _scene_card(folder: Path, rel: str, scene_id: str, entry: dict) -> str:
     if not (folder / f"{stem}.mp4").is_file():
         videos = [n for n in entry.get("files", []) if n.endswith(".mp4")]
         if not videos:
-            return ""
+            return None
         stem = Path(videos[0]).stem
     inputs = entry.get("inputs", {})
     meta = f'{float(entry.get("duration", 0)):.1f} s'
     if entry.get("rendered"):
-        meta += " · rendered " + _e(str(entry["rendered"]).replace("T", " ").replace("+00:00", " UTC"))
-    params = ", ".join(f"{_e(k)} = {_e(_value(v))}" for k, v in inputs.items()
+        meta += " · rendered " + str(entry["rendered"]).replace("T", " ").replace("+00:00", " UTC")
+    params = ", ".join(f"{k} = {_value(v)}" for k, v in inputs.items()
                        if k.split(".")[0] not in lecture.PRESENTATION_TABLES)
-    return (f'<article class="card" id="{_e(rel.replace("/", "-"))}-{_e(scene_id)}">'
-            f'<h3>{number}. {_e(title)}</h3>'
-            f'{_player(folder, rel, stem, True, title)}'
-            f'<p class="muted">{meta}' + (f"<br>{params}" if params else "") + "</p>"
-            f'{_file_links(folder, rel, stem, entry)}'
-            f'{_beats(folder, rel, stem, _scene_lines(scene_id, inputs))}'
-            "</article>")
+    return {"anchor": f'{rel.replace("/", "-")}-{scene_id}', "number": number, "title": title,
+            "player": _player(folder, rel, stem, True, title), "meta": meta, "params": params,
+            "links": _file_links(folder, rel, stem, entry),
+            "beats": _beats(folder, rel, stem, _scene_lines(scene_id, inputs))}
 
 
-def _parameters(scenes: dict) -> str:
-    """Every recorded parameter: its value and the scenes rendered with it."""
+def _parameters(scenes: dict) -> dict | None:
+    """Every recorded parameter: its value and the scenes rendered with it, and the parameter
+    file that makes them all (``toml`` None when scenes disagree)."""
     values: dict[str, dict[str, list[str]]] = {}
     for scene_id, entry in scenes.items():
         for key, value in entry.get("inputs", {}).items():
             values.setdefault(key, {}).setdefault(_value(value), []).append(scene_id)
     if not values:
-        return ""
-    rows = []
-    for key in sorted(values):
-        for value, users in values[key].items():
-            rows.append(f"<tr><td><code>{_e(key)}</code></td><td><code>{_e(value)}</code></td>"
-                        f'<td class="muted">{_e(", ".join(users))}</td></tr>')
+        return None
+    rows = [(key, value, ", ".join(users)) for key in sorted(values) for value, users in values[key].items()]
     toml, table = [], None
-    consistent = all(len(v) == 1 for v in values.values())
     for key in sorted(values):
         section, _, name = key.partition(".")
         if section != table:
             toml.append(f"\n[{section}]")
             table = section
         toml.append(f"{name} = {next(iter(values[key]))}")
-    note = ("<details><summary>as a parameter file</summary><pre>"
-            f"{_e(chr(10).join(toml).strip())}</pre></details>" if consistent else
-            '<p class="muted">Scenes here were rendered with different values; render them again '
-            "with one parameter file to make them agree.</p>")
-    return ("<h3>Parameters that made these renders</h3>"
-            f"<table><tr><th>parameter</th><th>value</th><th>scenes</th></tr>{''.join(rows)}</table>"
-            f"{note}")
+    consistent = all(len(v) == 1 for v in values.values())
+    return {"rows": rows, "toml": "\n".join(toml).strip() if consistent else None}
 
 
-def _folder_section(root: Path, folder: Path, manifest: dict) -> str:
+def _lecture(folder: Path, rel: str, manifest: dict) -> dict | None:
+    if not (folder / "lecture.mp4").is_file():
+        return None
+    starts = manifest.get("lecture", {}).get("parts", [])
+    links = [(_url(f"{rel}/lecture.mp4"), "video")] + [
+        (_url(f"{rel}/lecture.{x}"), f"subtitles .{x}") for x in ("srt", "vtt") if (folder / f"lecture.{x}").is_file()]
+    return {"player": _player(folder, rel, "lecture", False, "The whole lecture"), "links": links,
+            "chapters": ", ".join(f'{p["scene"]} {float(p["start"]):.0f} s' for p in starts)}
+
+
+def _folder_section(root: Path, folder: Path, manifest: dict) -> dict:
+    """What the page shows of one ``<quality>/<theme>`` folder."""
     rel = folder.relative_to(root).as_posix()
     scenes = manifest["scenes"]
     order = {s.id: i for i, s in enumerate(lecture.SCENES)}
-    parts = [f'<section id="{_e(rel.replace("/", "-"))}"><h2>{_e(rel.replace("/", " · "))}</h2>']
-    decks = [f'<a href="{_url(f"{rel}/slides/{name}")}">{_e(label)}</a>'
-             for name, label in DECKS if (folder / "slides" / name).is_file()]
-    if decks:
-        parts.append(f'<p class="links"><strong>Slides:</strong> {"".join(decks)}</p>')
-    if (folder / "lecture.mp4").is_file():
-        starts = manifest.get("lecture", {}).get("parts", [])
-        chapters = ", ".join(f'{_e(p["scene"])} {float(p["start"]):.0f} s' for p in starts)
-        parts.append(f'<div class="lecture"><h3>The whole lecture</h3>'
-                     f'{_player(folder, rel, "lecture", False, "The whole lecture")}'
-                     f'<p class="links"><a href="{_url(f"{rel}/lecture.mp4")}">video</a>'
-                     + "".join(f'<a href="{_url(f"{rel}/lecture.{x}")}">subtitles .{x}</a>'
-                               for x in ("srt", "vtt") if (folder / f"lecture.{x}").is_file())
-                     + "</p>" + (f'<p class="muted">Scenes start at: {chapters}</p>' if chapters else "")
-                     + "</div>")
     cards = [_scene_card(folder, rel, sid, scenes[sid])
              for sid in sorted(scenes, key=lambda s: (order.get(s, len(order)), s))]
-    parts.append(f'<h3>Scenes</h3><div class="grid">{"".join(c for c in cards if c)}</div>')
-    parts.append(_parameters(scenes))
-    parts.append(f'<p class="muted"><a href="{_url(f"{rel}/{MANIFEST}")}">manifest.json</a></p></section>')
-    return "".join(parts)
+    return {"anchor": rel.replace("/", "-"), "title": rel.replace("/", " · "),
+            "decks": [(_url(f"{rel}/slides/{name}"), label) for name, label in DECKS
+                      if (folder / "slides" / name).is_file()],
+            "lecture": _lecture(folder, rel, manifest), "cards": [c for c in cards if c],
+            "parameters": _parameters(scenes), "manifest": _url(f"{rel}/{MANIFEST}")}
 
 
 def _is_ours(page: Path) -> bool:
@@ -291,19 +236,8 @@ def write_gallery(root: Path) -> Path:
     """
     root = Path(root)
     check_index(root)
-    folders = _readable_folders(root)
-    nav = "".join(f'<a href="#{_e(f.relative_to(root).as_posix().replace("/", "-"))}">'
-                  f'{_e(f.relative_to(root).as_posix().replace("/", " · "))}</a>' for f, _ in folders)
-    body = "".join(_folder_section(root, f, m) for f, m in folders) or (
-        '<p>No renders yet: run <code>sigsat render</code>.</p>')
-    page = ('<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f"{GENERATOR}\n"
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>sigsat renders</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-            "<header><h1>Sigmoid saturation and vanishing gradients</h1>"
-            '<p class="muted">Lecture videos rendered by sigsat. Every file here works offline; '
-            "links are relative, so the folder can be copied or zipped as a whole.</p>"
-            f"<nav>{nav}</nav></header>\n{body}\n</body>\n</html>\n")
+    folders = [_folder_section(root, f, m) for f, m in _readable_folders(root)]
+    page = _TEMPLATES.get_template("gallery.html.j2").render(generator=GENERATOR, folders=folders)
     root.mkdir(parents=True, exist_ok=True)
     atomic_write(root / INDEX, page)
     return root / INDEX

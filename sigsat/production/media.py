@@ -152,6 +152,11 @@ def write_gif(video: Path, out: Path, width: int = 640, fps: float = 10.0) -> Pa
 def srt_to_vtt(srt_text: str) -> str:
     """WebVTT (for HTML ``<track>``) with the same cues as an SRT document.
 
+    Cue text is escaped: in WebVTT ``<`` opens a tag and ``&`` a character reference, so a line
+    such as ``a < b`` would otherwise lose its text up to the next ``>`` (WebVTT parsing rules).
+    (webvtt-py and pysubs2 both copy ``<`` and ``&`` through unescaped, and pysubs2 drops
+    ``<b>``-like text; hence these few lines of our own.)
+
     Examples
     --------
     >>> print(srt_to_vtt("1\\n00:00:00,000 --> 00:00:01,500\\nHello\\n"))
@@ -166,7 +171,8 @@ def srt_to_vtt(srt_text: str) -> str:
 
     cues = []
     for sub in srt.parse(srt_text):
-        cues.append(f"{sub.index}\n{_vtt_time(sub.start)} --> {_vtt_time(sub.end)}\n{sub.content}\n")
+        text = sub.content.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        cues.append(f"{sub.index}\n{_vtt_time(sub.start)} --> {_vtt_time(sub.end)}\n{text}\n")
     return "WEBVTT\n\n" + "\n".join(cues)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
-import fcntl
 import hashlib
 import itertools
 import json
@@ -29,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+import filelock
+
 from ..lesson import lecture, narration, params as params_mod
 from ..lesson.params import Params
 from . import gallery, manifest as manifest_mod, media
@@ -40,7 +41,7 @@ from .sections import write_sections
 from .voice_store import espeak_available, recording_problems, unvoiced_lines
 
 __all__ = [
-    "RenderError", "BusyError", "OutputRefused", "Options", "Job", "JobResult", "Plan",
+    "RenderError", "BusyError", "RenderEvent", "OutputRefused", "Options", "Job", "JobResult", "Plan",
     "plan", "render_job", "render", "output_dir", "targets", "with_overrides", "scripts",
 ]
 
@@ -50,6 +51,20 @@ class RenderError(RuntimeError):
 
 class BusyError(RuntimeError):
     """Another sigsat render holds the output folder."""
+
+
+@dataclass(frozen=True)
+class RenderEvent:
+    """One step of a render for a progress display: plain data, so any executor can report it.
+
+    ``kind`` is ``"started"``, ``"finished"`` (with ``seconds``, the scene's render time) or
+    ``"failed"``; ``total`` is the number of scenes this render renders.
+    """
+
+    kind: str
+    scene: str
+    total: int
+    seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -323,20 +338,22 @@ def plan(specs: list[lecture.SceneSpec], params: Params, options: Options,
 
 @contextlib.contextmanager
 def locked(root: Path):
-    """Hold the output root's lock (one sigsat writing there at a time) or raise BusyError."""
+    """Hold the output root's lock (one sigsat writing there at a time) or raise BusyError.
+
+    ``filelock`` takes an OS lock (``flock`` on Linux, ``LockFileEx`` on Windows) that the kernel
+    drops when its holder dies, even by SIGKILL, so a crashed render never leaves the folder stuck.
+    """
     root.mkdir(parents=True, exist_ok=True)
-    handle = open(root / ".sigsat.lock", "a+")
+    lock = filelock.FileLock(root / ".sigsat.lock", timeout=0)
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
+        lock.acquire()
+    except filelock.Timeout:
         raise BusyError(f"another sigsat render is writing to {root}; wait for it to finish "
                         f"or use another --out") from None
     try:
         yield
     finally:
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
+        lock.release()
 
 
 def _commit(result: JobResult, out: Path, manifest: dict, parts: KeyParts) -> None:
@@ -443,10 +460,12 @@ def render(
     params: Params,
     options: Options,
     executor: Executor | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[RenderEvent], None] | None = None,
     extra_targets: Iterable[str] = (),
 ) -> Report:
     """Render the named scenes (all when none are named) and, for all of them, the lecture.
+
+    ``progress`` is called with a :class:`RenderEvent` when a scene starts, finishes or fails.
 
     ``extra_targets`` names files a later step writes in the output folder (decks, storyboards):
     they are checked with the render's own before anything is written.
@@ -477,13 +496,13 @@ def render(
             if not manifest_mod.is_sigsat_folder(out):
                 manifest_mod.write(out, manifest)  # the folder is sigsat's from now on
             return _render_locked(the_plan, params, options, manifest, executor,
-                                  progress or (lambda _msg: None))
+                                  progress or (lambda _event: None))
         finally:
             _clean_leftovers(out)
 
 
 def _render_locked(the_plan: Plan, params: Params, options: Options, manifest: dict,
-                   executor: Executor | None, say: Callable[[str], None]) -> Report:
+                   executor: Executor | None, report: Callable[[RenderEvent], None]) -> Report:
     out = the_plan.out
     # Longest scenes first keeps both cores busy to the end.
     jobs = sorted(the_plan.jobs, key=lambda j: -manifest["scenes"].get(j.scene_id, {}).get("duration", 0))
@@ -501,21 +520,22 @@ def _render_locked(the_plan: Plan, params: Params, options: Options, manifest: d
         queue = [j.scene_id for j in jobs]
         running = queue[: max(1, options.jobs)]
         waiting = queue[len(running):]
-        if jobs:
-            say(f"[0/{len(jobs)}] rendering {', '.join(running)}")
+        for scene in running:
+            report(RenderEvent("started", scene, len(jobs)))
         failures = []
-        for i, future in enumerate(as_completed(futures), 1):
+        for future in as_completed(futures):
+            scene = futures[future].scene_id
             try:
                 result = future.result()
             except RenderError as exc:  # the other scenes still render and land
-                failures.append(f"{futures[future].scene_id}: {exc}")
-                say(f"[{i}/{len(jobs)}] {futures[future].scene_id} FAILED"
-                    + _now_rendering(running, waiting, futures[future].scene_id))
+                failures.append(f"{scene}: {exc}")
+                report(RenderEvent("failed", scene, len(jobs)))
+                _start_next(running, waiting, scene, report, len(jobs))
                 continue
             _commit(result, out, manifest, the_plan.parts[result.scene_id])
             done.append(result)
-            say(f"[{i}/{len(jobs)}] {result.scene_id} rendered in {result.seconds:.1f} s"
-                + _now_rendering(running, waiting, result.scene_id))
+            report(RenderEvent("finished", scene, len(jobs), result.seconds))
+            _start_next(running, waiting, scene, report, len(jobs))
         if failures:
             raise RenderError("; ".join(failures))
         assembled = _assemble_lecture(out, manifest) if the_plan.lecture else False
@@ -547,11 +567,13 @@ def _check_voice(the_plan: Plan, params: Params) -> None:
                           f"silent with --narration none")
 
 
-def _now_rendering(running: list[str], waiting: list[str], finished: str) -> str:
+def _start_next(running: list[str], waiting: list[str], finished: str,
+                report: Callable[[RenderEvent], None], total: int) -> None:
+    """The pool's freed worker takes the next queued scene: report it as started."""
     running.remove(finished)
     if waiting:
         running.append(waiting.pop(0))
-    return f"; rendering {', '.join(running)}" if running else ""
+        report(RenderEvent("started", running[-1], total))
 
 
 def _raise_interrupt(signum, frame):
