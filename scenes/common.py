@@ -17,8 +17,12 @@ from typing import Any, Callable
 import numpy as np
 from manim import (
     DOWN,
+    LEFT,
     UP,
+    Animation,
+    Arrow,
     Axes,
+    Circle,
     FadeIn,
     FadeOut,
     ManimColor,
@@ -41,7 +45,7 @@ from sigsat.params import Params
 from sigsat.theme import Palette
 
 __all__ = ["Look", "Stage", "start", "beat", "make_axes", "make_caption", "make_text", "make_title", "Readout", "LAYOUT",
-           "tangent_ends"]
+           "tangent_ends", "PushStyle", "make_ball_push"]
 
 
 @dataclass(frozen=True)
@@ -248,6 +252,61 @@ def tangent_ends(axes: Axes, z: float, value: float, slope: float, length: float
     room = max(0.0, min(centre[0] - low, high - centre[0]))
     direction *= min(1.0, room / direction[0])
     return centre - direction, centre + direction
+
+
+@dataclass(frozen=True)
+class PushStyle:
+    """Sizes of a ball push (frame units and font sizes); scenes differ only in these."""
+
+    radius: float = 0.16
+    arrow: float = 0.9         # length of the pushing arrow
+    tip_offset: tuple[float, float] = (-0.15, 0.3)  # arrow tip from the ball's start: above-left
+    label_size: float = 22
+    label_buff: float = 0.35
+
+
+def make_ball_push(
+    axes: Axes,
+    curve: Callable[[float], float],
+    z0: float,
+    z1: float,
+    text: str,
+    look: Look,
+    label_below: bool,
+    style: PushStyle = PushStyle(),
+) -> tuple[VGroup, Animation]:
+    """A ball resting on ``curve`` at ``z0``, pushed from above-left, and ``text`` where it stops.
+
+    Parameters
+    ----------
+    axes, curve
+        The plot and the function drawn on it (the ball rests on the curve).
+    z0, z1
+        Where the ball starts and where the push takes it.
+    text
+        The label by the ball's end, below-right of it if ``label_below`` (else above-right, off
+        the z axis's numbers), kept inside the axes' right edge.
+    look, style
+        Colours and sizes.
+
+    Returns
+    -------
+    tuple
+        ``VGroup(ball, arrow, label)`` and the animation that rolls the ball from ``z0`` to ``z1``.
+    """
+    start_at = axes.c2p(z0, curve(z0)) + UP * style.radius
+    end_at = axes.c2p(z1, curve(z1)) + UP * style.radius
+    ball = Circle(radius=style.radius, color=look.INPUT, fill_opacity=1).set_z_index(3)
+    ball.move_to(start_at)
+    # From above-left, clear of the curve and the y-axis numbers.
+    tip = start_at + UP * style.tip_offset[1] + RIGHT * style.tip_offset[0]
+    push = Arrow(tip + LEFT * style.arrow, tip, buff=0, color=look.TEXT, stroke_width=4,
+                 max_tip_length_to_length_ratio=0.3)
+    label = make_text(text, look, style.label_size)
+    label.next_to(end_at, (DOWN if label_below else UP) + RIGHT, buff=style.label_buff)
+    if label.get_right()[0] > axes.get_right()[0]:  # keep clear of what stands right of the plot
+        label.align_to(axes, RIGHT)
+    return VGroup(ball, push, label), ball.animate.move_to(end_at)
 
 
 def _decimals(step: float) -> int:

@@ -32,7 +32,7 @@ from sigsat.activations import relu, relu_prime
 from sigsat.lecture import find_scene
 from sigsat.lessons import relu as relu_lesson
 
-from scenes.common import LAYOUT, Look, beat, make_axes, make_text, make_title, start
+from scenes.common import LAYOUT, Look, PushStyle, beat, make_ball_push, make_axes, make_text, make_title, start
 
 AXES_X = -2.55           # centre of the two stacked plots
 AXES_WIDTH = 7.6
@@ -42,7 +42,7 @@ SLOPE_HEIGHT = 1.4
 SLOPE_BOTTOM = -2.05     # y of the lower plot's z axis
 COLUMN_X = 4.45          # centre of the column right of the plots
 COLUMN_WIDTH = 4.7
-BALL_RADIUS = 0.16
+BALL_PUSH = PushStyle(arrow=0.7, label_size=24, label_buff=0.3)
 DOT_RADIUS = 0.075
 NEURON_RADIUS = 0.5
 NEURON_Y = 1.75
@@ -193,18 +193,11 @@ class ReluKeepsTheGradient(VoiceoverScene):
         groups, moves = VGroup(), []
         for z0, share in ((r.ball_right_z, r.ball_right_share), (r.ball_left_z, r.ball_left_share)):
             z1 = z0 + r.push * share
-            start_at = top.c2p(z0, relu(z0)) + UP * BALL_RADIUS
-            end_at = top.c2p(z1, relu(z1)) + UP * BALL_RADIUS
-            ball = Circle(radius=BALL_RADIUS, color=look.INPUT, fill_opacity=1).set_z_index(3)
-            ball.move_to(start_at)
-            tip = start_at + UP * 0.3 + LEFT * 0.15
-            push = Arrow(tip + LEFT * 0.7, tip, buff=0, color=look.TEXT, stroke_width=4,
-                         max_tip_length_to_length_ratio=0.3)
-            label = make_text(f"moves {r.shown['right_percent' if z0 > 0 else 'left_percent']}",
-                              look, 24)
-            label.next_to(end_at, (DOWN if share > 0 else UP) + RIGHT, buff=0.3)
-            groups.add(VGroup(ball, push, label))
-            moves.append(ball.animate.move_to(end_at))
+            text = f"moves {r.shown['right_percent' if z0 > 0 else 'left_percent']}"
+            group, move = make_ball_push(top, relu, z0, z1, text, look, label_below=share > 0,
+                                         style=BALL_PUSH)
+            groups.add(group)
+            moves.append(move)
         self.play(FadeOut(self.regions[0]), FadeIn(groups), run_time=LAYOUT.fade)
         self.play(*moves, run_time=LAYOUT.move)
         self.balls = groups

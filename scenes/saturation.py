@@ -7,8 +7,6 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    Arrow,
-    Circle,
     Create,
     DashedLine,
     Dot,
@@ -29,11 +27,8 @@ from sigsat.lessons import saturation
 from sigsat.activations import sigmoid, sigmoid_prime
 from sigsat.display import as_tex, fmt_param, fmt_percent
 
-from scenes.common import LAYOUT, Readout, beat, make_axes, make_text, make_title, start, tangent_ends
+from scenes.common import LAYOUT, Readout, beat, make_axes, make_ball_push, make_text, make_title, start, tangent_ends
 
-#: How far (in z) the push moves a ball where the slope is at its peak; elsewhere it moves this
-#: times the slope's share of the peak.
-BALL_PUSH = 1.5
 TANGENT_LENGTH = 2.6
 READOUT_X = 5.2  # centre of the column right of the axes
 
@@ -139,26 +134,13 @@ class SigmoidSaturates(VoiceoverScene):
     def push_the_ball(self) -> None:
         look, axes, s = self.stage.look, self.axes, self.lesson
         self.play(FadeOut(self.probe), run_time=LAYOUT.fade)
-        radius = 0.16
-        groups = VGroup()
-        moves = []
+        groups, moves = VGroup(), []
         for z0, share in ((0.0, 1.0), (s.plateau_z, s.plateau_share)):
-            z1 = z0 + BALL_PUSH * share
-            start_at = axes.c2p(z0, sigmoid(z0)) + UP * radius
-            end_at = axes.c2p(z1, sigmoid(z1)) + UP * radius
-            ball = Circle(radius=radius, color=look.INPUT, fill_opacity=1).set_z_index(3)
-            ball.move_to(start_at)
-            # The push comes from above-left, clear of the curve and the y-axis numbers.
-            tip = start_at + UP * 0.3 + LEFT * 0.15
-            push = Arrow(tip + LEFT * 0.9, tip, buff=0, color=look.TEXT, stroke_width=4,
-                         max_tip_length_to_length_ratio=0.3)
-            label = make_text(f"moves {fmt_percent(share)}", look, 22)
+            z1 = z0 + s.push * share
             # Below the ball, unless it sits on the bottom plateau, where the z numbers are.
-            below = sigmoid(z1) >= 0.5
-            label.next_to(end_at, (DOWN if below else UP) + RIGHT, buff=0.35)
-            if label.get_right()[0] > axes.get_right()[0]:  # keep clear of the formula
-                label.align_to(axes, RIGHT)
-            groups.add(VGroup(ball, push, label))
-            moves.append(ball.animate.move_to(end_at))
+            group, move = make_ball_push(axes, sigmoid, z0, z1, f"moves {fmt_percent(share)}", look,
+                                         label_below=sigmoid(z1) >= 0.5)
+            groups.add(group)
+            moves.append(move)
         self.play(FadeIn(groups), run_time=LAYOUT.fade)
         self.play(*moves, run_time=LAYOUT.move)

@@ -11,7 +11,11 @@ from ..params import Params
 from ..saturation import slope_fraction
 from . import z_extent
 
-__all__ = ["LINES", "Saturation", "build"]
+__all__ = ["LINES", "Saturation", "build", "BALL_PUSH"]
+
+#: How far (in z) the push moves a ball where the slope is at its peak (z = 0); elsewhere it moves
+#: this times the slope's share of the peak.
+BALL_PUSH = 1.5
 
 LINES = {
     "draw_the_curve": "The sigmoid squashes any input z into an output between 0 and 1.",
@@ -37,6 +41,7 @@ class Saturation:
     probe_z: float
     plateau_z: float
     plateau_share: float  # how far a push moves the ball on the plateau, relative to z = 0
+    push: float           # how far (in z) the push moves the ball at z = 0
     peak_slope: float
     output_places: int    # decimal places of the live sigma(z) and sigma'(z) readouts, so that
     slope_places: int     # they end on the values the narration says
@@ -74,6 +79,7 @@ def build(params: Params) -> Saturation:
         probe_z=p.probe_z,
         plateau_z=plateau_z,
         plateau_share=share,
+        push=BALL_PUSH,
         peak_slope=SIGMOID_PEAK_SLOPE,
         output_places=decimals_for(float(sigmoid(p.probe_z)), OUTPUT_SIG),
         slope_places=decimals_for(float(sigmoid_prime(p.probe_z)), SMALL_SIG),
