@@ -31,7 +31,7 @@ from manim_voiceover import VoiceoverScene
 from sigsat.lecture import find_scene
 from sigsat.lessons import chain
 
-from scenes.common import LAYOUT, beat, make_text, make_title, start
+from scenes.common import LAYOUT, beat, make_decade_label, make_text, make_title, start
 
 ROW_Y = 2.2  # the neurons
 ROW_LEFT, ROW_RIGHT = -5.65, 6.45  # centres of the input and the output neuron
@@ -189,7 +189,7 @@ class GradientsShrinkLayerByLayer(VoiceoverScene):
             grid.add(Line([SCALE_X, y, 0], [ROW_RIGHT + 0.4, y, 0], color=look.MUTED,
                           stroke_width=1.5, stroke_opacity=0.45))
             if k in c.scale_labels:
-                label = MathTex(f"10^{{{k}}}", font_size=SCALE_SIZE, color=look.MUTED)
+                label = make_decade_label(k, SCALE_SIZE, look.MUTED)
                 labels.add(label.next_to([SCALE_X, y, 0], LEFT, buff=0.1))
         axis = Line([SCALE_X, self.bar_bottom, 0], [SCALE_X, BAR_TOP, 0], color=look.MUTED, stroke_width=2)
         name = make_text("gradient (log scale)", look, NUMBER_SIZE, look.MUTED).rotate(np.pi / 2)

@@ -45,7 +45,7 @@ from sigsat.params import Params
 from sigsat.theme import Palette
 
 __all__ = ["Look", "Stage", "start", "beat", "make_axes", "make_caption", "make_text", "make_title", "Readout", "LAYOUT",
-           "tangent_ends", "PushStyle", "make_ball_push"]
+           "tangent_ends", "PushStyle", "make_ball_push", "make_decade_label", "make_log_axes"]
 
 
 @dataclass(frozen=True)
@@ -239,6 +239,62 @@ def make_axes(
     if y_label:
         labels.add(MathTex(y_label, font_size=LAYOUT.label_size).next_to(axes.y_axis, UP, buff=0.15))
     return VGroup(axes, labels)
+
+
+def make_decade_label(exponent: int, size: float, colour: ManimColor) -> MathTex:
+    """The label ``10^k`` of a decade on a log scale."""
+    return MathTex(f"10^{{{exponent}}}", font_size=size, color=colour)
+
+
+# Why not manim's LogBase (``Axes(y_axis_config={"scaling": LogBase(custom_labels=True)})``):
+# - its labels are ``Integer(10, unit="^{k}")``, typeset apart from their exponent: at font size 26
+#   "10^{-60}" is 0.186 high against MathTex's 0.243, so the picture would change;
+# - it labels every tick, and the scenes tick every decade but label every few (60 decades, a label
+#   every 10), so half its labels would be removed again;
+# - a zero gradient (a dead layer) has no logarithm: ``c2p`` raises, and the scene draws it on the
+#   bottom edge. So the axis is linear in the exponent, offset by the lowest decade, labelled here.
+def make_log_axes(
+    look: Look,
+    x_range: tuple[float, float, float],
+    decades: tuple[int, int, int],
+    labels: tuple[int, ...],
+    lengths: tuple[float, float],
+    centre: tuple[float, float],
+    names: tuple[str, str],
+    name_size: float,
+    label_size: float,
+) -> tuple[Axes, VGroup]:
+    """Axes whose y axis is log10 of a value, labelled ``10^k`` at the decades ``labels``.
+
+    Parameters
+    ----------
+    x_range
+        The x axis's (low, high, step), numbered.
+    decades
+        (lowest, highest, tick step) of the exponents k the y axis spans. The axes' y coordinate is
+        ``k - lowest``: a value v sits at ``axes.c2p(x, log10(v) - lowest)``.
+    labels
+        The exponents that get a label.
+    lengths, centre
+        (x, y) lengths and where the axes' centre goes, in frame units.
+    names
+        The (x, y) axis names.
+
+    Returns
+    -------
+    tuple
+        The axes, and everything drawn (axes, labels, names) as one group.
+    """
+    low, high, step = decades
+    axes = make_axes(look, x_range, (0, high - low, step), *lengths)[0]
+    axes.y_axis.remove(axes.y_axis.numbers)  # they would be plain exponents offset by low
+    axes.move_to([*centre, 0])
+    ticks = VGroup(*[make_decade_label(k, label_size, look.MUTED)
+                     .next_to(axes.c2p(0, k - low), LEFT, buff=0.15) for k in labels])
+    x_name, y_name = (make_text(name, look, name_size, look.MUTED) for name in names)
+    y_name.rotate(np.pi / 2).next_to(ticks, LEFT, buff=0.15)
+    x_name.next_to(axes.x_axis.numbers, DOWN, buff=0.12).set_x(axes.x_axis.get_center()[0])
+    return axes, VGroup(axes, ticks, y_name, x_name)
 
 
 def tangent_ends(axes: Axes, z: float, value: float, slope: float, length: float) -> tuple[np.ndarray, np.ndarray]:

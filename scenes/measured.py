@@ -9,6 +9,7 @@ from manim import (
     RIGHT,
     UP,
     Arrow,
+    Axes,
     Circle,
     Create,
     DashedLine,
@@ -25,7 +26,7 @@ from sigsat.lecture import find_scene
 from sigsat.lessons import measured
 from sigsat.lessons.measured import Series
 
-from scenes.common import LAYOUT, beat, make_axes, make_text, make_title, start
+from scenes.common import LAYOUT, beat, make_log_axes, make_text, make_title, start
 
 AXES_LENGTH = (7.6, 4.4)  # x, y
 AXES_CENTRE = (-2.05, 0.35)
@@ -90,23 +91,12 @@ class RealNetworksMeasured(VoiceoverScene):
 
     # ----- builders --------------------------------------------------------------------------
 
-    def make_log_axes(self):
+    def make_log_axes(self) -> tuple[Axes, VGroup]:
         """Layers on x, the gradient norm on a log y axis labelled 10^k; returns (axes, frame)."""
-        look, m = self.stage.look, self.lesson
-        axes = make_axes(look, (0, m.depth, m.x_step), (0, m.y_high - m.y_low, m.y_tick_step),
-                         *AXES_LENGTH)[0]
-        axes.y_axis.remove(axes.y_axis.numbers)  # plain exponents offset by y_low: relabel
-        axes.move_to([*AXES_CENTRE, 0])
-        ticks = VGroup(*[
-            MathTex(f"10^{{{k}}}", font_size=TICK_SIZE, color=look.MUTED)
-            .next_to(axes.c2p(0, k - m.y_low), LEFT, buff=0.15)
-            for k in m.y_labels
-        ])
-        y_name = make_text("gradient norm", look, PANEL_SIZE, look.MUTED).rotate(np.pi / 2)
-        y_name.next_to(ticks, LEFT, buff=0.15)
-        x_name = make_text("layer", look, PANEL_SIZE, look.MUTED)
-        x_name.next_to(axes.x_axis.numbers, DOWN, buff=0.12).set_x(axes.x_axis.get_center()[0])
-        return axes, VGroup(axes, ticks, y_name, x_name)
+        m = self.lesson
+        return make_log_axes(self.stage.look, (0, m.depth, m.x_step), (m.y_low, m.y_high, m.y_tick_step),
+                             m.y_labels, AXES_LENGTH, AXES_CENTRE, ("layer", "gradient norm"),
+                             PANEL_SIZE, TICK_SIZE)
 
     def point(self, layer: int, log_norm: float | None) -> np.ndarray:
         """Where a layer's norm sits on the plot (a zero norm on the bottom edge)."""
