@@ -44,6 +44,7 @@ NUMBER_SIZE = 22
 SCALE_SIZE = 28
 FORMULA_SIZE = 42
 FORMULA_Y = -1.72
+TOTAL_X = -2.6  # the total alone, before the update joins it and the pair is centred
 FORMULAS_WIDTH = 13.2  # the total and the update side by side fit in this width
 VERDICT_Y = -2.36
 DIRECTION_Y = 0.6  # the "backward pass" arrow of the first beat
@@ -110,7 +111,7 @@ class GradientsShrinkLayerByLayer(VoiceoverScene):
     def compute_the_total(self) -> None:
         look = self.stage.look
         self.total = MathTex(self.lesson.total_tex, font_size=FORMULA_SIZE, color=look.GRADIENT)
-        self.total.move_to([-2.6, FORMULA_Y, 0])
+        self.total.move_to([TOTAL_X, FORMULA_Y, 0])
         first = VGroup(self.bars[0], self.numbers[0])
         ring = SurroundingRectangle(first, color=look.HIGHLIGHT, buff=0.1, corner_radius=0.08)
         self.play(Create(ring), self.nodes[1][0].animate.set_stroke(look.HIGHLIGHT, width=5),
