@@ -64,6 +64,17 @@ class Layout:
     fade: float = 0.4         # run time of captions and small reveals
     draw: float = 1.5         # run time of drawing a curve or axes
     move: float = 3.0         # run time of a tracker sweep
+    curve_stroke: float = 5   # stroke width of a plotted curve, a tangent, a step
+
+    @property
+    def sweep(self) -> float:
+        """Run time of a probe's run along a whole curve, slower than a tracker sweep."""
+        return self.move * 1.5
+
+    @property
+    def write_step(self) -> float:
+        """Run time of writing one step of a worked calculation."""
+        return self.fade * 2.5
 
 
 LAYOUT = Layout()

@@ -67,8 +67,8 @@ TEXT_GAP = 0.2           # between a heading or a summary and the grid, and betw
 def make_step(axes, look: Look) -> VGroup:
     """ReLU'(z) drawn as a step: two flat segments, open at (0, 1), closed at (0, 0)."""
     e = axes.x_range[1]
-    right = Line(axes.c2p(0, 1), axes.c2p(e, 1), color=look.GRADIENT, stroke_width=5)
-    left = Line(axes.c2p(-e, 0), axes.c2p(0, 0), color=look.DEAD, stroke_width=5)
+    right = Line(axes.c2p(0, 1), axes.c2p(e, 1), color=look.GRADIENT, stroke_width=LAYOUT.curve_stroke)
+    left = Line(axes.c2p(-e, 0), axes.c2p(0, 0), color=look.DEAD, stroke_width=LAYOUT.curve_stroke)
     hole = Circle(radius=DOT_RADIUS * 1.2, color=look.GRADIENT, stroke_width=3,
                   fill_color=look.BACKGROUND, fill_opacity=1).move_to(axes.c2p(0, 1))
     closed = Dot(axes.c2p(0, 0), radius=DOT_RADIUS * 1.2, color=look.DEAD)
@@ -159,7 +159,7 @@ class ReluKeepsTheGradient(VoiceoverScene):
             frame.shift([AXES_X, base, 0] - frame[0].c2p(0, 0))
         self.top, self.bottom = top[0], bottom[0]
         self.relu_curve = self.top.plot(relu, x_range=[-e, e], discontinuities=[0],
-                                        color=look.RELU, stroke_width=5).set_z_index(1)
+                                        color=look.RELU, stroke_width=LAYOUT.curve_stroke).set_z_index(1)
         self.step = make_step(self.bottom, look)
         self.relu_formula = MathTex(r"\mathrm{ReLU}(z) = \max(0, z)", font_size=FORMULA_SIZE,
                                     color=look.RELU).move_to([COLUMN_X, RELU_BOTTOM + RELU_HEIGHT / 2, 0])

@@ -40,7 +40,6 @@ WORD_SIZE = 22  # "saturated" in the bands
 WORD_OFFSET = 0.9  # the word sits this far above (left band) or below (right band) the band's centre
 SHADE_OPACITY = 0.18
 DOT_RADIUS = 0.09
-SWEEP_TIME = LAYOUT.move * 1.5  # the probe's run out to probe_z
 
 
 class SigmoidSaturates(VoiceoverScene):
@@ -61,7 +60,7 @@ class SigmoidSaturates(VoiceoverScene):
                                *AXES_LENGTH, y_label=None)
         self.frame.move_to([*AXES_CENTRE, 0])
         self.axes = self.frame[0]
-        self.curve = self.axes.plot(sigmoid, x_range=[-e, e], color=look.ACTIVATION, stroke_width=5)
+        self.curve = self.axes.plot(sigmoid, x_range=[-e, e], color=look.ACTIVATION, stroke_width=LAYOUT.curve_stroke)
         self.curve.set_z_index(1)
         formula = MathTex(r"\sigma(z) = \frac{1}{1 + e^{-z}}", font_size=LAYOUT.label_size,
                           color=look.ACTIVATION)
@@ -102,7 +101,7 @@ class SigmoidSaturates(VoiceoverScene):
             line.put_start_and_end_on(*tangent_ends(axes, zv, sigmoid(zv), sigmoid_prime(zv),
                                                     TANGENT_LENGTH))
 
-        tangent = Line(LEFT, RIGHT, color=look.GRADIENT, stroke_width=5).set_z_index(2)
+        tangent = Line(LEFT, RIGHT, color=look.GRADIENT, stroke_width=LAYOUT.curve_stroke).set_z_index(2)
         dot = Dot(radius=DOT_RADIUS, color=look.HIGHLIGHT).set_z_index(3)
         place_tangent(tangent), place_dot(dot)
         readouts = self.make_readouts(z)
@@ -110,7 +109,7 @@ class SigmoidSaturates(VoiceoverScene):
         movers = (tangent, place_tangent), (dot, place_dot)
         for mobject, updater in movers:
             mobject.add_updater(updater)
-        self.play(z.animate.set_value(self.lesson.probe_z), run_time=SWEEP_TIME, rate_func=linear)
+        self.play(z.animate.set_value(self.lesson.probe_z), run_time=LAYOUT.sweep, rate_func=linear)
         for mobject, updater in movers:
             mobject.remove_updater(updater)
         for number in readouts.numbers:
