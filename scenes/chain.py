@@ -31,7 +31,7 @@ from manim_voiceover import VoiceoverScene
 from sigsat.lesson.lecture import find_scene
 from sigsat.lesson.scenes import chain
 
-from scenes.common import LAYOUT, beat, make_text, make_title, start
+from scenes.common import LAYOUT, beat, make_decade_label, make_text, make_title, start
 
 ROW_Y = 2.2  # the neurons
 ROW_LEFT, ROW_RIGHT = -5.65, 6.45  # centres of the input and the output neuron
@@ -44,6 +44,7 @@ NUMBER_SIZE = 22
 SCALE_SIZE = 28
 FORMULA_SIZE = 42
 FORMULA_Y = -1.72
+TOTAL_X = -2.6  # the total alone, before the update joins it and the pair is centred
 FORMULAS_WIDTH = 13.2  # the total and the update side by side fit in this width
 VERDICT_Y = -2.36
 DIRECTION_Y = 0.6  # the "backward pass" arrow of the first beat
@@ -110,7 +111,7 @@ class GradientsShrinkLayerByLayer(VoiceoverScene):
     def compute_the_total(self) -> None:
         look = self.stage.look
         self.total = MathTex(self.lesson.total_tex, font_size=FORMULA_SIZE, color=look.GRADIENT)
-        self.total.move_to([-2.6, FORMULA_Y, 0])
+        self.total.move_to([TOTAL_X, FORMULA_Y, 0])
         first = VGroup(self.bars[0], self.numbers[0])
         ring = SurroundingRectangle(first, color=look.HIGHLIGHT, buff=0.1, corner_radius=0.08)
         self.play(Create(ring), self.nodes[1][0].animate.set_stroke(look.HIGHLIGHT, width=5),
@@ -189,7 +190,7 @@ class GradientsShrinkLayerByLayer(VoiceoverScene):
             grid.add(Line([SCALE_X, y, 0], [ROW_RIGHT + 0.4, y, 0], color=look.MUTED,
                           stroke_width=1.5, stroke_opacity=0.45))
             if k in c.scale_labels:
-                label = MathTex(f"10^{{{k}}}", font_size=SCALE_SIZE, color=look.MUTED)
+                label = make_decade_label(k, SCALE_SIZE, look.MUTED)
                 labels.add(label.next_to([SCALE_X, y, 0], LEFT, buff=0.1))
         axis = Line([SCALE_X, self.bar_bottom, 0], [SCALE_X, BAR_TOP, 0], color=look.MUTED, stroke_width=2)
         name = make_text("gradient (log scale)", look, NUMBER_SIZE, look.MUTED).rotate(np.pi / 2)

@@ -17,8 +17,12 @@ from typing import Any, Callable
 import numpy as np
 from manim import (
     DOWN,
+    LEFT,
     UP,
+    Animation,
+    Arrow,
     Axes,
+    Circle,
     FadeIn,
     FadeOut,
     ManimColor,
@@ -41,7 +45,7 @@ from sigsat.lesson.params import Params
 from sigsat.lesson.theme import Palette
 
 __all__ = ["Look", "Stage", "start", "beat", "make_axes", "make_caption", "make_text", "make_title", "Readout", "LAYOUT",
-           "tangent_ends"]
+           "tangent_ends", "PushStyle", "make_ball_push", "make_decade_label", "make_log_axes"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,17 @@ class Layout:
     fade: float = 0.4         # run time of captions and small reveals
     draw: float = 1.5         # run time of drawing a curve or axes
     move: float = 3.0         # run time of a tracker sweep
+    curve_stroke: float = 5   # stroke width of a plotted curve, a tangent, a step
+
+    @property
+    def sweep(self) -> float:
+        """Run time of a probe's run along a whole curve, slower than a tracker sweep."""
+        return self.move * 1.5
+
+    @property
+    def write_step(self) -> float:
+        """Run time of writing one step of a worked calculation."""
+        return self.fade * 2.5
 
 
 LAYOUT = Layout()
@@ -237,6 +252,62 @@ def make_axes(
     return VGroup(axes, labels)
 
 
+def make_decade_label(exponent: int, size: float, colour: ManimColor) -> MathTex:
+    """The label ``10^k`` of a decade on a log scale."""
+    return MathTex(f"10^{{{exponent}}}", font_size=size, color=colour)
+
+
+# Why not manim's LogBase (``Axes(y_axis_config={"scaling": LogBase(custom_labels=True)})``):
+# - its labels are ``Integer(10, unit="^{k}")``, typeset apart from their exponent: at font size 26
+#   "10^{-60}" is 0.186 high against MathTex's 0.243, so the picture would change;
+# - it labels every tick, and the scenes tick every decade but label every few (60 decades, a label
+#   every 10), so half its labels would be removed again;
+# - a zero gradient (a dead layer) has no logarithm: ``c2p`` raises, and the scene draws it on the
+#   bottom edge. So the axis is linear in the exponent, offset by the lowest decade, labelled here.
+def make_log_axes(
+    look: Look,
+    x_range: tuple[float, float, float],
+    decades: tuple[int, int, int],
+    labels: tuple[int, ...],
+    lengths: tuple[float, float],
+    centre: tuple[float, float],
+    names: tuple[str, str],
+    name_size: float,
+    label_size: float,
+) -> tuple[Axes, VGroup]:
+    """Axes whose y axis is log10 of a value, labelled ``10^k`` at the decades ``labels``.
+
+    Parameters
+    ----------
+    x_range
+        The x axis's (low, high, step), numbered.
+    decades
+        (lowest, highest, tick step) of the exponents k the y axis spans. The axes' y coordinate is
+        ``k - lowest``: a value v sits at ``axes.c2p(x, log10(v) - lowest)``.
+    labels
+        The exponents that get a label.
+    lengths, centre
+        (x, y) lengths and where the axes' centre goes, in frame units.
+    names
+        The (x, y) axis names.
+
+    Returns
+    -------
+    tuple
+        The axes, and everything drawn (axes, labels, names) as one group.
+    """
+    low, high, step = decades
+    axes = make_axes(look, x_range, (0, high - low, step), *lengths)[0]
+    axes.y_axis.remove(axes.y_axis.numbers)  # they would be plain exponents offset by low
+    axes.move_to([*centre, 0])
+    ticks = VGroup(*[make_decade_label(k, label_size, look.MUTED)
+                     .next_to(axes.c2p(0, k - low), LEFT, buff=0.15) for k in labels])
+    x_name, y_name = (make_text(name, look, name_size, look.MUTED) for name in names)
+    y_name.rotate(np.pi / 2).next_to(ticks, LEFT, buff=0.15)
+    x_name.next_to(axes.x_axis.numbers, DOWN, buff=0.12).set_x(axes.x_axis.get_center()[0])
+    return axes, VGroup(axes, ticks, y_name, x_name)
+
+
 def tangent_ends(axes: Axes, z: float, value: float, slope: float, length: float) -> tuple[np.ndarray, np.ndarray]:
     """Ends of a tangent of ``length`` (frame units) at ``(z, value)`` with ``slope`` on ``axes``,
     cut where it would leave the axes' z range (a point near either end)."""
@@ -248,6 +319,61 @@ def tangent_ends(axes: Axes, z: float, value: float, slope: float, length: float
     room = max(0.0, min(centre[0] - low, high - centre[0]))
     direction *= min(1.0, room / direction[0])
     return centre - direction, centre + direction
+
+
+@dataclass(frozen=True)
+class PushStyle:
+    """Sizes of a ball push (frame units and font sizes); scenes differ only in these."""
+
+    radius: float = 0.16
+    arrow: float = 0.9         # length of the pushing arrow
+    tip_offset: tuple[float, float] = (-0.15, 0.3)  # arrow tip from the ball's start: above-left
+    label_size: float = 22
+    label_buff: float = 0.35
+
+
+def make_ball_push(
+    axes: Axes,
+    curve: Callable[[float], float],
+    z0: float,
+    z1: float,
+    text: str,
+    look: Look,
+    label_below: bool,
+    style: PushStyle = PushStyle(),
+) -> tuple[VGroup, Animation]:
+    """A ball resting on ``curve`` at ``z0``, pushed from above-left, and ``text`` where it stops.
+
+    Parameters
+    ----------
+    axes, curve
+        The plot and the function drawn on it (the ball rests on the curve).
+    z0, z1
+        Where the ball starts and where the push takes it.
+    text
+        The label by the ball's end, below-right of it if ``label_below`` (else above-right, off
+        the z axis's numbers), kept inside the axes' right edge.
+    look, style
+        Colours and sizes.
+
+    Returns
+    -------
+    tuple
+        ``VGroup(ball, arrow, label)`` and the animation that rolls the ball from ``z0`` to ``z1``.
+    """
+    start_at = axes.c2p(z0, curve(z0)) + UP * style.radius
+    end_at = axes.c2p(z1, curve(z1)) + UP * style.radius
+    ball = Circle(radius=style.radius, color=look.INPUT, fill_opacity=1).set_z_index(3)
+    ball.move_to(start_at)
+    # From above-left, clear of the curve and the y-axis numbers.
+    tip = start_at + UP * style.tip_offset[1] + RIGHT * style.tip_offset[0]
+    push = Arrow(tip + LEFT * style.arrow, tip, buff=0, color=look.TEXT, stroke_width=4,
+                 max_tip_length_to_length_ratio=0.3)
+    label = make_text(text, look, style.label_size)
+    label.next_to(end_at, (DOWN if label_below else UP) + RIGHT, buff=style.label_buff)
+    if label.get_right()[0] > axes.get_right()[0]:  # keep clear of what stands right of the plot
+        label.align_to(axes, RIGHT)
+    return VGroup(ball, push, label), ball.animate.move_to(end_at)
 
 
 def _decimals(step: float) -> int:

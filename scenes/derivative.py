@@ -88,9 +88,9 @@ class DerivativePeaksAtAQuarter(VoiceoverScene):
         self.out_axes, self.slope_axes = self.top[0], self.bottom[0]
         z_range = [-d.z_extent, d.z_extent]
         self.out_curve = self.out_axes.plot(sigmoid, x_range=z_range, color=look.ACTIVATION,
-                                            stroke_width=5).set_z_index(1)
+                                            stroke_width=LAYOUT.curve_stroke).set_z_index(1)
         self.slope_curve = self.slope_axes.plot(sigmoid_prime, x_range=z_range, color=look.GRADIENT,
-                                                stroke_width=5).set_z_index(1)
+                                                stroke_width=LAYOUT.curve_stroke).set_z_index(1)
         names = VGroup(
             self.make_curve_label(r"\sigma(z)", self.out_axes, look.ACTIVATION),
             self.make_curve_label(r"\sigma'(z)", self.slope_axes, look.GRADIENT),
@@ -124,7 +124,7 @@ class DerivativePeaksAtAQuarter(VoiceoverScene):
         readout = self.make_slope_readout(z)
         self.play(FadeIn(tracer), FadeIn(readout), run_time=LAYOUT.fade)
         tracer.add_updater(follow)
-        self.play(z.animate.set_value(d.z_extent), run_time=LAYOUT.move * 1.5, rate_func=linear)
+        self.play(z.animate.set_value(d.z_extent), run_time=LAYOUT.sweep, rate_func=linear)
         tracer.remove_updater(follow)
         readout.number.clear_updaters()
         self.play(FadeOut(tracer), FadeOut(readout), run_time=LAYOUT.fade)

@@ -9,6 +9,7 @@ from manim import (
     RIGHT,
     UP,
     Arrow,
+    Axes,
     Circle,
     Create,
     DashedLine,
@@ -25,11 +26,15 @@ from sigsat.lesson.lecture import find_scene
 from sigsat.lesson.scenes import measured
 from sigsat.lesson.scenes.measured import Series
 
-from scenes.common import LAYOUT, beat, make_axes, make_text, make_title, start
+from scenes.common import LAYOUT, beat, make_log_axes, make_text, make_title, start
 
 AXES_LENGTH = (7.6, 4.4)  # x, y
 AXES_CENTRE = (-2.05, 0.35)
 PANEL_LEFT = 2.65  # left edge of the column right of the plot
+SETUP_Y = 2.3  # centres, in the column, of the experiment's description, the legend, the ratios
+LEGEND_Y = 0.7
+RATIOS_Y = -1.2
+ROW_GAP = 0.25  # between rows of the legend and of the ratios
 PANEL_SIZE = 24
 TICK_SIZE = 26
 DOT_RADIUS = 0.07
@@ -56,7 +61,7 @@ class RealNetworksMeasured(VoiceoverScene):
         title = make_title(find_scene(self.stage.scene_id).title, look)
         self.axes, frame = self.make_log_axes()
         setup = VGroup(*[make_text(line, look, PANEL_SIZE) for line in self.lesson.setup])
-        setup.arrange(DOWN, aligned_edge=LEFT, buff=0.18).move_to([0, 2.3, 0])
+        setup.arrange(DOWN, aligned_edge=LEFT, buff=0.18).move_to([0, SETUP_Y, 0])
         self.legend = self.make_legend()
         VGroup(setup, self.legend).align_to([PANEL_LEFT, 0, 0], LEFT)
         self.play(FadeIn(title), Create(frame), run_time=LAYOUT.draw)
@@ -80,7 +85,7 @@ class RealNetworksMeasured(VoiceoverScene):
             name = make_text(series.name, look, PANEL_SIZE, colour)
             value = MathTex(series.ratio_tex, font_size=LAYOUT.readout_size, color=colour)
             rows.add(VGroup(name, value).arrange(RIGHT, buff=0.25))
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.25).move_to([0, -1.2, 0])
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=ROW_GAP).move_to([0, RATIOS_Y, 0])
         rows.align_to([PANEL_LEFT, 0, 0], LEFT)
         values_at = max(row[0].get_right()[0] for row in rows[1:]) + 0.25
         for row in rows[1:]:  # the two ratios in one column
@@ -90,23 +95,12 @@ class RealNetworksMeasured(VoiceoverScene):
 
     # ----- builders --------------------------------------------------------------------------
 
-    def make_log_axes(self):
+    def make_log_axes(self) -> tuple[Axes, VGroup]:
         """Layers on x, the gradient norm on a log y axis labelled 10^k; returns (axes, frame)."""
-        look, m = self.stage.look, self.lesson
-        axes = make_axes(look, (0, m.depth, m.x_step), (0, m.y_high - m.y_low, m.y_tick_step),
-                         *AXES_LENGTH)[0]
-        axes.y_axis.remove(axes.y_axis.numbers)  # plain exponents offset by y_low: relabel
-        axes.move_to([*AXES_CENTRE, 0])
-        ticks = VGroup(*[
-            MathTex(f"10^{{{k}}}", font_size=TICK_SIZE, color=look.MUTED)
-            .next_to(axes.c2p(0, k - m.y_low), LEFT, buff=0.15)
-            for k in m.y_labels
-        ])
-        y_name = make_text("gradient norm", look, PANEL_SIZE, look.MUTED).rotate(np.pi / 2)
-        y_name.next_to(ticks, LEFT, buff=0.15)
-        x_name = make_text("layer", look, PANEL_SIZE, look.MUTED)
-        x_name.next_to(axes.x_axis.numbers, DOWN, buff=0.12).set_x(axes.x_axis.get_center()[0])
-        return axes, VGroup(axes, ticks, y_name, x_name)
+        m = self.lesson
+        return make_log_axes(self.stage.look, (0, m.depth, m.x_step), (m.y_low, m.y_high, m.y_tick_step),
+                             m.y_labels, AXES_LENGTH, AXES_CENTRE, ("layer", "gradient norm"),
+                             PANEL_SIZE, TICK_SIZE)
 
     def point(self, layer: int, log_norm: float | None) -> np.ndarray:
         """Where a layer's norm sits on the plot (a zero norm on the bottom edge)."""
@@ -139,7 +133,7 @@ class RealNetworksMeasured(VoiceoverScene):
                             Dot(radius=DOT_RADIUS, color=colour))
             rows.add(VGroup(sample, make_text(series.legend, look, PANEL_SIZE, colour))
                      .arrange(RIGHT, buff=0.2))
-        return rows.arrange(DOWN, aligned_edge=LEFT, buff=0.25).move_to([0, 0.7, 0])
+        return rows.arrange(DOWN, aligned_edge=LEFT, buff=ROW_GAP).move_to([0, LEGEND_Y, 0])
 
     def make_drop(self, series: Series, colour, side: int) -> VGroup:
         """The last layer's level carried back to layer 1, and an arrow down (or up) to layer 1."""

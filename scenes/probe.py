@@ -108,7 +108,7 @@ class SlopeAtTheProbe(VoiceoverScene):
         row[0].set_color(look.ACTIVATION)
         row[-1].set_color(look.ACTIVATION)
         for step in row:
-            self.play(Write(step), run_time=LAYOUT.fade * 2.5)
+            self.play(Write(step), run_time=LAYOUT.write_step)
 
     @beat
     def compute_the_slope(self) -> None:
@@ -117,9 +117,9 @@ class SlopeAtTheProbe(VoiceoverScene):
         row[0].set_color(look.GRADIENT)
         row[-1].set_color(look.GRADIENT)
         ends = tangent_ends(self.context[0][0], s.z, s.output, s.slope, TANGENT_LENGTH)
-        tangent = Line(*ends, color=look.GRADIENT, stroke_width=5)
+        tangent = Line(*ends, color=look.GRADIENT, stroke_width=LAYOUT.curve_stroke)
         for step in row:
-            self.play(Write(step), run_time=LAYOUT.fade * 2.5)
+            self.play(Write(step), run_time=LAYOUT.write_step)
         self.play(Create(tangent.set_z_index(1)), run_time=LAYOUT.fade * 2)
 
     def make_bar(self, length: float, y: float, colour, opacity: float = 1.0) -> Rectangle:

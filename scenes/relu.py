@@ -32,7 +32,7 @@ from sigsat.core.activations import relu, relu_prime
 from sigsat.lesson.lecture import find_scene
 from sigsat.lesson.scenes import relu as relu_lesson
 
-from scenes.common import LAYOUT, Look, beat, make_axes, make_text, make_title, start
+from scenes.common import LAYOUT, Look, PushStyle, beat, make_ball_push, make_axes, make_text, make_title, start
 
 AXES_X = -2.55           # centre of the two stacked plots
 AXES_WIDTH = 7.6
@@ -42,7 +42,7 @@ SLOPE_HEIGHT = 1.4
 SLOPE_BOTTOM = -2.05     # y of the lower plot's z axis
 COLUMN_X = 4.45          # centre of the column right of the plots
 COLUMN_WIDTH = 4.7
-BALL_RADIUS = 0.16
+BALL_PUSH = PushStyle(arrow=0.7, label_size=24, label_buff=0.3)
 DOT_RADIUS = 0.075
 NEURON_RADIUS = 0.5
 NEURON_Y = 1.75
@@ -54,13 +54,21 @@ SHADE_OPACITY = 0.2
 FRAME_MARGIN = 0.1       # text keeps at least this far from the frame's edge
 DROP_ARROW = 1.6       # length of the arrow beside 'bias - shift'
 FORMULA_SIZE = 40
+NOTE_SIZE = 24           # the words beside the plots and the units
+SLOPE_WORD_SIZE = 26     # "slope 1" on the upper plot
+SLOPE_WORD_AT = 0.6      # ... by the point (a, a) of ReLU with a = this share of the z extent
+DROP_AT = (-0.5, 0.6)    # 'bias - shift' on the lower plot: (share of the z extent, ReLU' value)
+SLOPE_STROKE = 8         # the highlighted slope, thicker than the curve under it
+DEAD_OPACITY = 0.35      # fill of a dead unit (the killed one, the grid's dead ones)
+DEAD_WIRES_OPACITY = 0.3
+TEXT_GAP = 0.2           # between a heading or a summary and the grid, and between stacked notes
 
 
 def make_step(axes, look: Look) -> VGroup:
     """ReLU'(z) drawn as a step: two flat segments, open at (0, 1), closed at (0, 0)."""
     e = axes.x_range[1]
-    right = Line(axes.c2p(0, 1), axes.c2p(e, 1), color=look.GRADIENT, stroke_width=5)
-    left = Line(axes.c2p(-e, 0), axes.c2p(0, 0), color=look.DEAD, stroke_width=5)
+    right = Line(axes.c2p(0, 1), axes.c2p(e, 1), color=look.GRADIENT, stroke_width=LAYOUT.curve_stroke)
+    left = Line(axes.c2p(-e, 0), axes.c2p(0, 0), color=look.DEAD, stroke_width=LAYOUT.curve_stroke)
     hole = Circle(radius=DOT_RADIUS * 1.2, color=look.GRADIENT, stroke_width=3,
                   fill_color=look.BACKGROUND, fill_opacity=1).move_to(axes.c2p(0, 1))
     closed = Dot(axes.c2p(0, 0), radius=DOT_RADIUS * 1.2, color=look.DEAD)
@@ -97,7 +105,7 @@ def make_layer_grid(look: Look, width: int, dead: np.ndarray) -> VGroup:
     units = VGroup()
     for k in range(width):
         colour = look.DEAD if dead[k] else look.RELU
-        unit = Circle(radius=0.36 * pitch, color=colour, fill_opacity=0.35 if dead[k] else 0.9,
+        unit = Circle(radius=0.36 * pitch, color=colour, fill_opacity=DEAD_OPACITY if dead[k] else 0.9,
                       stroke_width=2)
         units.add(unit.move_to([(k % columns) * pitch, -(k // columns) * pitch, 0]))
     return units.move_to([COLUMN_X, GRID_TOP - rows * pitch / 2, 0])
@@ -123,7 +131,7 @@ def make_input_dots(look: Look, axes, preactivations: np.ndarray, bias: ValueTra
 
 def make_bias_drop(look: Look, at: np.ndarray, shift_text: str) -> VGroup:
     """'bias - shift' centred at ``at``, with an arrow pointing left into it."""
-    label = make_text(f"bias − {shift_text}", look, 24).move_to(at)
+    label = make_text(f"bias − {shift_text}", look, NOTE_SIZE).move_to(at)
     arrow = Arrow(label.get_right() + RIGHT * DROP_ARROW, label.get_right() + RIGHT * 0.1, buff=0,
                   color=look.TEXT, stroke_width=4, max_tip_length_to_length_ratio=0.2)
     return VGroup(label, arrow)
@@ -151,7 +159,7 @@ class ReluKeepsTheGradient(VoiceoverScene):
             frame.shift([AXES_X, base, 0] - frame[0].c2p(0, 0))
         self.top, self.bottom = top[0], bottom[0]
         self.relu_curve = self.top.plot(relu, x_range=[-e, e], discontinuities=[0],
-                                        color=look.RELU, stroke_width=5).set_z_index(1)
+                                        color=look.RELU, stroke_width=LAYOUT.curve_stroke).set_z_index(1)
         self.step = make_step(self.bottom, look)
         self.relu_formula = MathTex(r"\mathrm{ReLU}(z) = \max(0, z)", font_size=FORMULA_SIZE,
                                     color=look.RELU).move_to([COLUMN_X, RELU_BOTTOM + RELU_HEIGHT / 2, 0])
@@ -170,15 +178,15 @@ class ReluKeepsTheGradient(VoiceoverScene):
         look, r, top = self.stage.look, self.lesson, self.top
         e = r.z_extent
         shades = VGroup(make_dead_shade(top, look), make_dead_shade(self.bottom, look))
-        dead_word = make_text(f"dead: slope {r.shown['zero']}", look, 24, look.DEAD)
+        dead_word = make_text(f"dead: slope {r.shown['zero']}", look, NOTE_SIZE, look.DEAD)
         dead_word.move_to(top.c2p(-e / 2, 0)).shift(UP * RELU_HEIGHT / 2)
-        slope = Line(top.c2p(0, 0), top.c2p(e, e), color=look.GRADIENT, stroke_width=8)
+        slope = Line(top.c2p(0, 0), top.c2p(e, e), color=look.GRADIENT, stroke_width=SLOPE_STROKE)
         slope.set_z_index(2)
-        slope_word = make_text(f"slope {r.shown['one']}", look, 26, look.GRADIENT)
-        slope_word.next_to(top.c2p(0.6 * e, 0.6 * e), UP + LEFT, buff=0.15)
+        slope_word = make_text(f"slope {r.shown['one']}", look, SLOPE_WORD_SIZE, look.GRADIENT)
+        slope_word.next_to(top.c2p(SLOPE_WORD_AT * e, SLOPE_WORD_AT * e), UP + LEFT, buff=0.15)
         compare = MathTex(rf"{r.shown['one']} = {r.shown['ratio']} \times {r.shown['peak']}",
                           font_size=FORMULA_SIZE, color=look.GRADIENT)
-        caption = make_text(f"the sigmoid's best: {r.shown['peak']}", look, 24, look.MUTED)
+        caption = make_text(f"the sigmoid's best: {r.shown['peak']}", look, NOTE_SIZE, look.MUTED)
         compare_group = VGroup(compare, caption).arrange(DOWN, buff=0.15)
         compare_group.next_to(self.relu_formula, DOWN, buff=0.4)
         self.play(FadeIn(shades), FadeIn(dead_word), run_time=LAYOUT.fade * 2)
@@ -193,18 +201,11 @@ class ReluKeepsTheGradient(VoiceoverScene):
         groups, moves = VGroup(), []
         for z0, share in ((r.ball_right_z, r.ball_right_share), (r.ball_left_z, r.ball_left_share)):
             z1 = z0 + r.push * share
-            start_at = top.c2p(z0, relu(z0)) + UP * BALL_RADIUS
-            end_at = top.c2p(z1, relu(z1)) + UP * BALL_RADIUS
-            ball = Circle(radius=BALL_RADIUS, color=look.INPUT, fill_opacity=1).set_z_index(3)
-            ball.move_to(start_at)
-            tip = start_at + UP * 0.3 + LEFT * 0.15
-            push = Arrow(tip + LEFT * 0.7, tip, buff=0, color=look.TEXT, stroke_width=4,
-                         max_tip_length_to_length_ratio=0.3)
-            label = make_text(f"moves {r.shown['right_percent' if z0 > 0 else 'left_percent']}",
-                              look, 24)
-            label.next_to(end_at, (DOWN if share > 0 else UP) + RIGHT, buff=0.3)
-            groups.add(VGroup(ball, push, label))
-            moves.append(ball.animate.move_to(end_at))
+            text = f"moves {r.shown['right_percent' if z0 > 0 else 'left_percent']}"
+            group, move = make_ball_push(top, relu, z0, z1, text, look, label_below=share > 0,
+                                         style=BALL_PUSH)
+            groups.add(group)
+            moves.append(move)
         self.play(FadeOut(self.regions[0]), FadeIn(groups), run_time=LAYOUT.fade)
         self.play(*moves, run_time=LAYOUT.move)
         self.balls = groups
@@ -213,37 +214,37 @@ class ReluKeepsTheGradient(VoiceoverScene):
     def kill_a_unit(self) -> None:
         look, r, bottom = self.stage.look, self.lesson, self.bottom
         neuron = make_neuron(look, len(r.preactivations))
-        before = make_text(f"fires on {r.shown['firing']} of {r.shown['inputs']} inputs", look, 24)
-        after = make_text(f"fires on {r.firing_after} of {r.shown['inputs']}: dead", look, 24, look.DEAD)
+        before = make_text(f"fires on {r.shown['firing']} of {r.shown['inputs']} inputs", look, NOTE_SIZE)
+        after = make_text(f"fires on {r.firing_after} of {r.shown['inputs']}: dead", look, NOTE_SIZE, look.DEAD)
         for text in (before, after):
             text.next_to(neuron[1], DOWN, buff=0.3)
         bias = ValueTracker(0.0)
         dots = make_input_dots(look, bottom, r.preactivations, bias)
-        drop = make_bias_drop(look, bottom.c2p(-r.z_extent / 2, 0.6), r.shown["shift"])
+        drop = make_bias_drop(look, bottom.c2p(DROP_AT[0] * r.z_extent, DROP_AT[1]), r.shown["shift"])
         self.play(FadeOut(self.balls), FadeOut(self.relu_formula), run_time=LAYOUT.fade)
         self.play(FadeIn(neuron), FadeIn(before), FadeIn(dots), run_time=LAYOUT.fade * 2)
         dots.add_updater(dots.place)
         self.play(FadeIn(drop), run_time=LAYOUT.fade)
         self.play(bias.animate.set_value(r.shift), run_time=LAYOUT.move, rate_func=linear)
         dots.remove_updater(dots.place)
-        self.play(neuron[1].animate.set_fill(look.DEAD, opacity=0.35).set_stroke(look.DEAD),
-                  neuron[2].animate.set_color(look.DEAD), neuron[0].animate.set_opacity(0.3),
+        self.play(neuron[1].animate.set_fill(look.DEAD, opacity=DEAD_OPACITY).set_stroke(look.DEAD),
+                  neuron[2].animate.set_color(look.DEAD), neuron[0].animate.set_opacity(DEAD_WIRES_OPACITY),
                   FadeOut(before), FadeIn(after), run_time=LAYOUT.fade * 2)
 
     @beat
     def count_the_dead(self) -> None:
         look, r = self.stage.look, self.lesson
         grid = make_layer_grid(look, r.width, r.dead_units)
-        header = make_text(f"last hidden layer: {r.shown['width']} units", look, 24)
-        header.next_to(grid, UP, buff=0.2)
+        header = make_text(f"last hidden layer: {r.shown['width']} units", look, NOTE_SIZE)
+        header.next_to(grid, UP, buff=TEXT_GAP)
         summary = VGroup(
-            make_text(f"{r.shown['deepest_dead']} dead: {r.shown['deepest_percent']}", look, 24,
+            make_text(f"{r.shown['deepest_dead']} dead: {r.shown['deepest_percent']}", look, NOTE_SIZE,
                       look.DEAD),
-            make_text(f"all layers: {r.shown['all_layers']}", look, 24, look.MUTED),
-        ).arrange(RIGHT, buff=0.45).next_to(grid, DOWN, buff=0.2)
+            make_text(f"all layers: {r.shown['all_layers']}", look, NOTE_SIZE, look.MUTED),
+        ).arrange(RIGHT, buff=0.45).next_to(grid, DOWN, buff=TEXT_GAP)
         edge = config.frame_width / 2 - FRAME_MARGIN
         if summary.get_right()[0] > edge:  # "... get no gradient" takes a row of its own
-            summary.arrange(DOWN, buff=0.15).next_to(grid, DOWN, buff=0.2)
+            summary.arrange(DOWN, buff=0.15).next_to(grid, DOWN, buff=TEXT_GAP)
             summary.shift(LEFT * max(0.0, summary.get_right()[0] - edge))
         self.play(FadeOut(self.step_formula), run_time=LAYOUT.fade)
         self.play(FadeIn(header), FadeIn(grid, lag_ratio=0.02), run_time=LAYOUT.draw)

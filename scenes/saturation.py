@@ -7,8 +7,6 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    Arrow,
-    Circle,
     Create,
     DashedLine,
     Dot,
@@ -29,13 +27,19 @@ from sigsat.lesson.scenes import saturation
 from sigsat.core.activations import sigmoid, sigmoid_prime
 from sigsat.lesson.display import as_tex, fmt_param, fmt_percent
 
-from scenes.common import LAYOUT, Readout, beat, make_axes, make_text, make_title, start, tangent_ends
+from scenes.common import LAYOUT, Readout, beat, make_axes, make_ball_push, make_text, make_title, start, tangent_ends
 
-#: How far (in z) the push moves a ball where the slope is at its peak; elsewhere it moves this
-#: times the slope's share of the peak.
-BALL_PUSH = 1.5
+AXES_LENGTH = (8.8, 4.0)  # x, y
+AXES_CENTRE = (-1.9, 0.15)
 TANGENT_LENGTH = 2.6
 READOUT_X = 5.2  # centre of the column right of the axes
+FORMULA_Y = 2.2
+READOUTS_Y = 0.3
+EDGE_SIZE = 26  # "z = ±threshold" over the dashed edges
+WORD_SIZE = 22  # "saturated" in the bands
+WORD_OFFSET = 0.9  # the word sits this far above (left band) or below (right band) the band's centre
+SHADE_OPACITY = 0.18
+DOT_RADIUS = 0.09
 
 
 class SigmoidSaturates(VoiceoverScene):
@@ -52,16 +56,15 @@ class SigmoidSaturates(VoiceoverScene):
     @beat
     def draw_the_curve(self) -> None:
         look, e = self.stage.look, self.lesson.z_extent
-        step = 1 if e <= 6 else 2
-        self.frame = make_axes(look, (-e, e, step), (0, 1, 0.5), x_length=8.8, y_length=4.0,
-                               y_label=None)
-        self.frame.move_to([-1.9, 0.15, 0])
+        self.frame = make_axes(look, (-e, e, self.lesson.z_step), self.lesson.output_range,
+                               *AXES_LENGTH, y_label=None)
+        self.frame.move_to([*AXES_CENTRE, 0])
         self.axes = self.frame[0]
-        self.curve = self.axes.plot(sigmoid, x_range=[-e, e], color=look.ACTIVATION, stroke_width=5)
+        self.curve = self.axes.plot(sigmoid, x_range=[-e, e], color=look.ACTIVATION, stroke_width=LAYOUT.curve_stroke)
         self.curve.set_z_index(1)
         formula = MathTex(r"\sigma(z) = \frac{1}{1 + e^{-z}}", font_size=LAYOUT.label_size,
                           color=look.ACTIVATION)
-        formula.move_to([READOUT_X, 2.2, 0])
+        formula.move_to([READOUT_X, FORMULA_Y, 0])
         title = make_title("The sigmoid saturates", look)
         self.play(FadeIn(title), Create(self.frame), run_time=LAYOUT.draw)
         self.play(Create(self.curve), Write(formula), run_time=LAYOUT.draw)
@@ -73,15 +76,15 @@ class SigmoidSaturates(VoiceoverScene):
         for lo, hi, edge in ((-e, -t, -t), (t, e, t)):
             corner_a, corner_b = axes.c2p(lo, 0), axes.c2p(hi, 1)
             band = Rectangle(width=corner_b[0] - corner_a[0], height=corner_b[1] - corner_a[1],
-                             stroke_width=0, fill_color=look.SATURATED, fill_opacity=0.18)
+                             stroke_width=0, fill_color=look.SATURATED, fill_opacity=SHADE_OPACITY)
             band.move_to((corner_a + corner_b) / 2)
             shades.add(band)
             edges.add(DashedLine(axes.c2p(edge, 0), axes.c2p(edge, 1), color=look.SATURATED))
-            label = MathTex(f"z = {as_tex(fmt_param(edge))}", font_size=26, color=look.SATURATED)
+            label = MathTex(f"z = {as_tex(fmt_param(edge))}", font_size=EDGE_SIZE, color=look.SATURATED)
             labels.add(label.next_to(axes.c2p(edge, 1), UP, buff=0.08))
-        word = make_text("saturated", look, 22, look.SATURATED)
-        words = VGroup(word.copy().move_to(shades[0]).shift(UP * 0.9),
-                       word.copy().move_to(shades[1]).shift(DOWN * 0.9))
+        word = make_text("saturated", look, WORD_SIZE, look.SATURATED)
+        words = VGroup(word.copy().move_to(shades[0]).shift(UP * WORD_OFFSET),
+                       word.copy().move_to(shades[1]).shift(DOWN * WORD_OFFSET))
         shades.set_z_index(-1)
         self.play(FadeIn(shades), Create(edges), FadeIn(labels), FadeIn(words), run_time=LAYOUT.draw)
 
@@ -98,15 +101,15 @@ class SigmoidSaturates(VoiceoverScene):
             line.put_start_and_end_on(*tangent_ends(axes, zv, sigmoid(zv), sigmoid_prime(zv),
                                                     TANGENT_LENGTH))
 
-        tangent = Line(LEFT, RIGHT, color=look.GRADIENT, stroke_width=5).set_z_index(2)
-        dot = Dot(radius=0.09, color=look.HIGHLIGHT).set_z_index(3)
+        tangent = Line(LEFT, RIGHT, color=look.GRADIENT, stroke_width=LAYOUT.curve_stroke).set_z_index(2)
+        dot = Dot(radius=DOT_RADIUS, color=look.HIGHLIGHT).set_z_index(3)
         place_tangent(tangent), place_dot(dot)
         readouts = self.make_readouts(z)
         self.play(FadeIn(tangent), FadeIn(dot), FadeIn(readouts), run_time=LAYOUT.fade)
         movers = (tangent, place_tangent), (dot, place_dot)
         for mobject, updater in movers:
             mobject.add_updater(updater)
-        self.play(z.animate.set_value(self.lesson.probe_z), run_time=LAYOUT.move * 1.5, rate_func=linear)
+        self.play(z.animate.set_value(self.lesson.probe_z), run_time=LAYOUT.sweep, rate_func=linear)
         for mobject, updater in movers:
             mobject.remove_updater(updater)
         for number in readouts.numbers:
@@ -131,7 +134,7 @@ class SigmoidSaturates(VoiceoverScene):
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
         for row in rows:  # line the numbers up on their left edge
             row[1].align_to(rows[2][1], LEFT)
-        rows.move_to([READOUT_X, 0.3, 0])
+        rows.move_to([READOUT_X, READOUTS_Y, 0])
         rows.numbers = numbers
         return rows
 
@@ -139,26 +142,13 @@ class SigmoidSaturates(VoiceoverScene):
     def push_the_ball(self) -> None:
         look, axes, s = self.stage.look, self.axes, self.lesson
         self.play(FadeOut(self.probe), run_time=LAYOUT.fade)
-        radius = 0.16
-        groups = VGroup()
-        moves = []
+        groups, moves = VGroup(), []
         for z0, share in ((0.0, 1.0), (s.plateau_z, s.plateau_share)):
-            z1 = z0 + BALL_PUSH * share
-            start_at = axes.c2p(z0, sigmoid(z0)) + UP * radius
-            end_at = axes.c2p(z1, sigmoid(z1)) + UP * radius
-            ball = Circle(radius=radius, color=look.INPUT, fill_opacity=1).set_z_index(3)
-            ball.move_to(start_at)
-            # The push comes from above-left, clear of the curve and the y-axis numbers.
-            tip = start_at + UP * 0.3 + LEFT * 0.15
-            push = Arrow(tip + LEFT * 0.9, tip, buff=0, color=look.TEXT, stroke_width=4,
-                         max_tip_length_to_length_ratio=0.3)
-            label = make_text(f"moves {fmt_percent(share)}", look, 22)
+            z1 = z0 + s.push * share
             # Below the ball, unless it sits on the bottom plateau, where the z numbers are.
-            below = sigmoid(z1) >= 0.5
-            label.next_to(end_at, (DOWN if below else UP) + RIGHT, buff=0.35)
-            if label.get_right()[0] > axes.get_right()[0]:  # keep clear of the formula
-                label.align_to(axes, RIGHT)
-            groups.add(VGroup(ball, push, label))
-            moves.append(ball.animate.move_to(end_at))
+            group, move = make_ball_push(axes, sigmoid, z0, z1, f"moves {fmt_percent(share)}", look,
+                                         label_below=sigmoid(z1) >= 0.5)
+            groups.add(group)
+            moves.append(move)
         self.play(FadeIn(groups), run_time=LAYOUT.fade)
         self.play(*moves, run_time=LAYOUT.move)

@@ -46,6 +46,29 @@ def test_narrated_numbers_and_final_readouts(name):
     assert abs(s.plateau_z) >= t and s.z_extent >= abs(z) + 1
 
 
+@pytest.mark.parametrize("name", list(PARAM_SETS))
+def test_both_pushed_balls_stay_on_the_plot(name):
+    # The scene rolls a ball from z = 0 by `push` and one from the plateau by `push` times the
+    # slope's share of the peak (4 sigma(z) sigma(-z)); both must end inside the drawn z range.
+    p = params.load(PARAM_SETS[name]) if PARAM_SETS[name] else params.Params()
+    s = saturation.build(p)
+    assert s.push > 0
+    share = 4 * expit(s.plateau_z) * expit(-s.plateau_z)
+    for start, moved in ((0.0, s.push), (s.plateau_z, s.push * share)):
+        assert -s.z_extent <= start + moved <= s.z_extent
+
+
+@pytest.mark.parametrize("name", list(PARAM_SETS))
+def test_the_axes_span_the_curve_with_few_whole_ticks(name):
+    # The output axis runs over the sigmoid's whole range, 0 to 1; the z axis has whole-number
+    # ticks, at most 6 either side of 0 (more crowd the numbers on the plot).
+    p = params.load(PARAM_SETS[name]) if PARAM_SETS[name] else params.Params()
+    s = saturation.build(p)
+    low, high, step = s.output_range
+    assert (low, high) == (0, 1) and step > 0 and (high - low) / step == int((high - low) / step)
+    assert s.z_step == int(s.z_step) and 3 <= s.z_extent // s.z_step <= 6
+
+
 def test_the_tail_gap_is_a_true_bound_at_the_threshold():
     # 1 - sigma(3) = 0.04743: "within 0.047" would be false just past z = 3.
     s = saturation.build(params.from_mapping({"saturation": {"threshold": 3.0}}))

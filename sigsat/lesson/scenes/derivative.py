@@ -62,6 +62,18 @@ class Derivative:
     lines: dict[str, str]
 
 
+def _algebra_tex(shown: dict[str, str]) -> tuple[str, ...]:
+    """The peak's algebra, sigma'(0) = sigma(0)(1 - sigma(0)) = ... = 0.25, in TeX steps."""
+    h, one, rest = as_tex(shown["half"]), as_tex(shown["one"]), as_tex(shown["rest"])
+    return (
+        r"\sigma'(0)",
+        r"= \sigma(0)\,\bigl(1 - \sigma(0)\bigr)",
+        rf"= {h} \times ({one} - {h})",
+        rf"= {h} \times {rest}",
+        rf"= {as_tex(shown['peak'])}",
+    )
+
+
 def build(params: Params) -> Derivative:
     """Scene 2 under ``params``.
 
@@ -91,14 +103,6 @@ def build(params: Params) -> Derivative:
         "threshold_slope": summary["slope"],
         "threshold_percent": summary["percent"],
     }
-    h, one, rest = as_tex(shown["half"]), as_tex(shown["one"]), as_tex(shown["rest"])
-    algebra = (
-        r"\sigma'(0)",
-        r"= \sigma(0)\,\bigl(1 - \sigma(0)\bigr)",
-        rf"= {h} \times ({one} - {h})",
-        rf"= {h} \times {rest}",
-        rf"= {as_tex(shown['peak'])}",
-    )
     return Derivative(
         z_extent=extent,
         z_step=1.0 if extent <= 6 else 2.0,
@@ -114,6 +118,6 @@ def build(params: Params) -> Derivative:
         slope_places=decimals_for(float(sigmoid_prime(extent)), SMALL_SIG),
         shown=shown,
         title=f"The slope peaks at {shown['peak']}",
-        algebra=algebra,
+        algebra=_algebra_tex(shown),
         lines=fill(LINES, shown),
     )

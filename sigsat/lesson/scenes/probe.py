@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 
 from ...core.activations import SIGMOID_PEAK_SLOPE
@@ -130,9 +131,6 @@ def build(params: Params) -> Probe:
         inset_end=fmt_param(SIGMOID_PEAK_SLOPE / zoom),
         verdict_line=sentence,
     )
-    tex = {key: as_tex(shown[key]) for key in
-           ("neg_z", "exp_neg_z", "output", "one_minus_output", "slope", "peak", "share", "percent")}
-    at = f"({as_tex(shown['z'])})"
     return Probe(
         title=f"Practice problem 1: the slope at z = {shown['z']}",
         z=float(z),
@@ -143,6 +141,20 @@ def build(params: Params) -> Probe:
         peak_slope=SIGMOID_PEAK_SLOPE,
         share=share,
         zoom=zoom,
+        **_worked_steps(shown),
+        shown=shown,
+        verdict=short,
+        saturated=share < VERDICTS[0][0],
+        lines=fill(LINES, shown),
+    )
+
+
+def _worked_steps(shown: dict[str, str]) -> dict[str, Any]:
+    """The problem and its worked steps as TeX, from the values as shown (``Probe``'s fields)."""
+    tex = {key: as_tex(shown[key]) for key in
+           ("neg_z", "exp_neg_z", "output", "one_minus_output", "slope", "peak", "share", "percent")}
+    at = f"({as_tex(shown['z'])})"
+    return dict(
         question=rf"\sigma'{at} = \,?\qquad\text{{Compare with}}\ \max\sigma' = {tex['peak']}",
         output_steps=(
             rf"\sigma{at} = \frac{{1}}{{1 + e^{{{tex['neg_z']}}}}}",
@@ -160,8 +172,4 @@ def build(params: Params) -> Probe:
             rf"= {tex['share']}",
             rf"= {tex['percent']}",
         ),
-        shown=shown,
-        verdict=short,
-        saturated=share < VERDICTS[0][0],
-        lines=fill(LINES, shown),
     )

@@ -108,6 +108,28 @@ def _over_all(report: GradientReport, depth: int) -> dict[str, str]:
             "all_layers": fmt_percent(dead)}
 
 
+def _network_values(depth: int, width: int, batch: int, report: GradientReport) -> dict[str, str]:
+    """The measured network as the narration and the screen show it."""
+    return {
+        "depth": str(depth),
+        "width": str(width),
+        "batch": str(batch),
+        "deepest_dead": str(int(report.dead_units[-1].sum())),
+        "deepest_percent": fmt_percent(float(report.dead_fraction[-1])),
+        "mean_percent": fmt_percent(float(report.dead_fraction.mean())),
+        **_over_all(report, depth),
+    }
+
+
+def _ball_pushes(extent: float) -> dict[str, float]:
+    """Where the two balls start (on the slope, on the dead plateau), how far a push moves a ball
+    where the slope is 1, and the share of it each ball moves (``Relu``'s ``ball_*`` and ``push``)."""
+    push = extent / 4.0
+    right_z, left_z = math.ceil(2.0 * push) / 2.0, -extent / 2.0
+    return {"ball_right_z": right_z, "ball_left_z": left_z, "push": push,
+            "ball_right_share": float(relu_prime(right_z)), "ball_left_share": float(relu_prime(left_z))}
+
+
 def build(params: Params) -> Relu:
     """Scene 6 under ``params``.
 
@@ -121,7 +143,6 @@ def build(params: Params) -> Relu:
     """
     n = params.network
     report = measure_gradients("relu", n.depth, n.width, n.seed, n.init, n.batch)
-    deepest_dead = int(report.dead_units[-1].sum())
 
     z = unit_preactivations(n.seed)
     shift = _SHIFT_STEP * math.ceil((float(z.max()) + _SHIFT_MARGIN) / _SHIFT_STEP)
@@ -129,38 +150,26 @@ def build(params: Params) -> Relu:
     firing_after = int(relu_prime(z - shift).sum())
 
     extent = z_extent(*z, *(z - shift), minimum=4.0)
-    push = extent / 4.0
-    right_z, left_z = math.ceil(2.0 * push) / 2.0, -extent / 2.0
-    right_share, left_share = float(relu_prime(right_z)), float(relu_prime(left_z))
+    balls = _ball_pushes(extent)
 
     values = {
         "one": fmt(float(relu_prime(1.0))),
         "zero": fmt(float(relu_prime(0.0))),
         "ratio": fmt(float(relu_prime(1.0)) / SIGMOID_PEAK_SLOPE),
         "peak": fmt(SIGMOID_PEAK_SLOPE),
-        "right_z": fmt_param(right_z),
-        "left_z": fmt_param(left_z),
-        "right_percent": fmt_percent(right_share),
-        "left_percent": fmt_percent(left_share),
+        "right_z": fmt_param(balls["ball_right_z"]),
+        "left_z": fmt_param(balls["ball_left_z"]),
+        "right_percent": fmt_percent(balls["ball_right_share"]),
+        "left_percent": fmt_percent(balls["ball_left_share"]),
         "firing": str(firing_before),
         "inputs": str(len(z)),
         "shift": fmt_param(shift),
-        "depth": str(n.depth),
-        "width": str(n.width),
-        "batch": str(n.batch),
-        "deepest_dead": str(deepest_dead),
-        "deepest_percent": fmt_percent(float(report.dead_fraction[-1])),
-        "mean_percent": fmt_percent(float(report.dead_fraction.mean())),
-        **_over_all(report, n.depth),
+        **_network_values(n.depth, n.width, n.batch, report),
     }
     return Relu(
         z_extent=extent,
         z_step=1.0 if extent <= 5 else 2.0,
-        ball_right_z=right_z,
-        ball_left_z=left_z,
-        push=push,
-        ball_right_share=right_share,
-        ball_left_share=left_share,
+        **balls,
         preactivations=z,
         shift=shift,
         firing_before=firing_before,

@@ -11,7 +11,13 @@ from ..params import Params
 from ...core.saturation import slope_fraction
 from . import z_extent
 
-__all__ = ["LINES", "Saturation", "build"]
+__all__ = ["LINES", "Saturation", "build", "BALL_PUSH"]
+
+#: How far (in z) the push moves a ball where the slope is at its peak (z = 0); elsewhere it moves
+#: this times the slope's share of the peak.
+BALL_PUSH = 1.5
+#: The z axis ticks every unit up to this extent either side of 0, every 2 beyond.
+_UNIT_TICKS_UP_TO = 6
 
 LINES = {
     "draw_the_curve": "The sigmoid squashes any input z into an output between 0 and 1.",
@@ -34,9 +40,12 @@ LINES = {
 class Saturation:
     threshold: float
     z_extent: float
+    z_step: float         # the z axis's tick step
+    output_range: tuple[float, float, float]  # the output axis: (low, high, tick step)
     probe_z: float
     plateau_z: float
     plateau_share: float  # how far a push moves the ball on the plateau, relative to z = 0
+    push: float           # how far (in z) the push moves the ball at z = 0
     peak_slope: float
     output_places: int    # decimal places of the live sigma(z) and sigma'(z) readouts, so that
     slope_places: int     # they end on the values the narration says
@@ -58,6 +67,7 @@ def build(params: Params) -> Saturation:
     # stops on the slope.
     plateau_z = sign * max(abs(p.probe_z), p.threshold + 1.0)
     share = float(slope_fraction(plateau_z))
+    extent = z_extent(p.threshold, p.probe_z, plateau_z)
     values = {
         "threshold": fmt_param(p.threshold),
         # a bound: beyond the threshold the gap is below sigma(-threshold), rounded up
@@ -70,10 +80,13 @@ def build(params: Params) -> Saturation:
     }
     return Saturation(
         threshold=p.threshold,
-        z_extent=z_extent(p.threshold, p.probe_z, plateau_z),
+        z_extent=extent,
+        z_step=1.0 if extent <= _UNIT_TICKS_UP_TO else 2.0,
+        output_range=(0.0, 1.0, 0.5),
         probe_z=p.probe_z,
         plateau_z=plateau_z,
         plateau_share=share,
+        push=BALL_PUSH,
         peak_slope=SIGMOID_PEAK_SLOPE,
         output_places=decimals_for(float(sigmoid(p.probe_z)), OUTPUT_SIG),
         slope_places=decimals_for(float(sigmoid_prime(p.probe_z)), SMALL_SIG),
