@@ -12,7 +12,8 @@ the slow tier runs every scene to the end under every parameter change.
 Mutations this module kills (fast tier), each checked by putting it in and seeing the test fail:
 
 - ``scene_key`` ignores ``network.batch``:
-  ``test_every_scene_whose_opening_changes_gets_a_new_key[network.batch]``
+  ``test_a_silent_scene_is_rekeyed_by_a_parameter_only_its_picture_and_captions_show`` (narrated,
+  the audio's store name carries the batch too)
 - ``scene_key`` ignores ``--transparent``: ``test_transparent_and_formats_rekey_every_scene``
 - ``scene_key`` ignores ``narration.pause`` / ``voice`` / ``words_per_minute``:
   ``test_every_scene_whose_opening_changes_gets_a_new_key[narration.<key>]``
@@ -118,6 +119,20 @@ def test_every_scene_whose_opening_changes_gets_a_new_key(key, openings):
     differs = {s for s in SCENE_IDS if before[s] != after[s]}
     assert differs <= rekeyed(changed_params(key, SWEEP[key])), "a changed video under an old key"
     assert differs >= SHOWN_IN_OPENINGS.get(key, set()), "the oracle sees the change"
+
+
+def test_a_silent_scene_is_rekeyed_by_a_parameter_only_its_picture_and_captions_show(tmp_path):
+    # Narrated, the measured scene's first line speaks the batch size, so the audio's store name
+    # changes with it and hides a key that skips the parameter itself; silent, only the reads can
+    # carry it.
+    def silent(params: Params) -> Params:
+        return dataclasses.replace(params, narration=dataclasses.replace(params.narration, mode="none"))
+
+    before, after = silent(Params()), silent(changed_params("network.batch", SWEEP["network.batch"]))
+    seen = [fingerprints(p, tmp_path / str(i), ["measured"], beats=1)["measured"]
+            for i, p in enumerate((before, after))]
+    assert seen[0] != seen[1], "the oracle sees the change"
+    assert keys(before)["measured"] != keys(after)["measured"]
 
 
 @pytest.fixture(scope="module")
