@@ -194,10 +194,10 @@ def test_gallery_and_deck_of_a_real_render_offline(tmp_path_factory, tmp_path):
         b.close()
 
 
-def test_subtitle_lines_with_markup_characters_read_as_written(browser, tmp_path):
+def test_subtitle_lines_with_markup_characters_read_as_written(browser, tmp_path_factory, tmp_path):
     """Lines with ``<``, ``&`` and two lines in a cue, through :func:`media.srt_to_vtt` as a
     render writes them: Chromium shows exactly the SRT's text."""
-    out = make_synthetic_render(tmp_path / "renders" / "low" / "dark", specs=lecture.SCENES[:1])
+    out = copy_of_real_render(tmp_path_factory, tmp_path)
     lines = ["if z < -4 & z > 4: σ' < 0.02", "two lines\n<b>in one</b> cue"]
     srt = "".join(f"{i + 1}\n00:00:00,{i}00 --> 00:00:00,{i}90\n{line}\n\n" for i, line in enumerate(lines))
     (out / f"{stem(lecture.SCENES[0])}.vtt").write_text(media.srt_to_vtt(srt))
