@@ -52,8 +52,8 @@ MUTATIONS: tuple[Mutation, ...] = (
         ("tests/test_scenes.py::test_a_silent_beat_holds_for_its_reading_time_and_pause[saturation]",)),
     Mutation(
         "derivative-summary-shows-peak", "scenes/derivative.py",
-        "rf\"\\sigma'(\\pm {d.shown['threshold']}) = {d.shown['threshold_slope']}\",",
-        "rf\"\\sigma'(\\pm {d.shown['threshold']}) = {d.shown['peak']}\",",
+        "rf\"\\sigma'(\\pm {as_tex(d.shown['threshold'])}) = {as_tex(d.shown['threshold_slope'])}\",",
+        "rf\"\\sigma'(\\pm {as_tex(d.shown['threshold'])}) = {as_tex(d.shown['peak'])}\",",
         ("tests/test_pixels.py::test_derivative_last_frame[dark]",)),
     Mutation(
         "fmt-truncates", "sigsat/lesson/display.py",
