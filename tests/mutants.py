@@ -48,7 +48,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "silent-hold-ignores-pause", "sigsat/lesson/scenes/__init__.py",
         "reading_seconds(line, params.narration.words_per_minute, params.narration.pause)",
-        "reading_seconds(line, params.narration.words_per_minute)",
+        "reading_seconds(line, params.narration.words_per_minute, 0.8)",
         ("tests/test_scenes.py::test_a_silent_beat_holds_for_its_reading_time_and_pause[saturation]",)),
     Mutation(
         "derivative-summary-shows-peak", "scenes/derivative.py",

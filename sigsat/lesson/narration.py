@@ -39,13 +39,13 @@ def fill(templates: dict[str, str], values: dict[str, str]) -> dict[str, str]:
     return lines
 
 
-def reading_seconds(text: str, words_per_minute: float, pause: float = 0.8) -> float:
+def reading_seconds(text: str, words_per_minute: float, pause: float) -> float:
     """How long a beat should hold so that its line can be read (or said) at the given pace.
 
     Examples
     --------
-    >>> reading_seconds("one two three four five six seven eight nine ten", 150)
-    4.8
+    >>> reading_seconds("one two three four five six seven eight nine ten", 150, pause=0.6)
+    4.6
     """
     return round(len(text.split()) * 60.0 / words_per_minute + pause, 3)
 

@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import threading
 from pathlib import Path
 from typing import Mapping, Sequence
+
+from .files import atomic_path
 
 __all__ = ["TEMPLATE", "presentation", "write_presentation", "write_html", "write_pptx", "write_pdf"]
 
@@ -90,12 +91,8 @@ def write_presentation(config, path: Path) -> None:
     relative = config.model_copy(update={"slides": [
         s.model_copy(update={"file": s.file.relative_to(root), "rev_file": s.rev_file.relative_to(root)})
         for s in config.slides]})
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_path(path) as tmp:
         relative.to_file(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def write_html(configs: Sequence, dest: Path, reveal_files: Mapping[str, str], *, theme: str,
