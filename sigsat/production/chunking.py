@@ -17,7 +17,10 @@ cache): ``overhead`` ~1.8 s and ``skip`` ~0.38 (:data:`OVERHEAD`, :data:`SKIP`).
 
 Costs are in one unit throughout, the unit of ``overhead``: seconds of render work with the
 defaults. A beat's drawing time is proportional to its frame count, so estimate it as its seconds
-of video times the render seconds per second of video at the quality rendered (:func:`beat_costs`).
+of video times the render seconds per second of video at the quality rendered (:func:`beat_costs`):
+the derivative scene at ``-ql``, 54.1 s of video drawn in 13.0 - 1.8 s, gives ~0.21.
+
+The model leaves out what the render job adds after the chunks: joining them and laying the audio.
 """
 
 from __future__ import annotations
