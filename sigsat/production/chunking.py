@@ -194,10 +194,14 @@ def split(costs: Sequence[float], n: int, skip: float = SKIP,
     return best[0][2]
 
 
-def _loads(durations: Sequence[float], workers: int) -> list[float]:
-    """Busy time of each worker when jobs go, in the given order, to the first worker free."""
+def _check_workers(workers: int) -> None:
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers = {workers!r}: must be a whole number >= 1")
+
+
+def _loads(durations: Sequence[float], workers: int) -> list[float]:
+    """Busy time of each worker when jobs go, in the given order, to the first worker free."""
+    _check_workers(workers)
     free = [(0.0, w) for w in range(workers)]        # (time the worker is free, worker number)
     for duration in durations:
         at, worker = heapq.heappop(free)
@@ -346,7 +350,7 @@ def plan_pieces(scenes: Mapping[str, Sequence[float]], workers: int,
     (7.0, 9.0)
     """
     _check_model(skip, overhead)
-    critical_path([], workers)                     # the one check of `workers`
+    _check_workers(workers)
     costs = {scene: _checked(values, scene) for scene, values in scenes.items()}
     if mode == "off":
         plan = {scene: [(0, len(values) - 1)] for scene, values in costs.items()}
