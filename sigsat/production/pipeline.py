@@ -742,7 +742,7 @@ class _Joins:
                                 str((out / ".staging" / scene).resolve()), formats)
         files, duration = chunked.join(the_join)
         results = self.results[scene]
-        chunks = tuple({"beats": list(_beats_of(folder)), "seconds": round(r.seconds, 2),
+        chunks = tuple({"beats": list(chunk_range(folder)), "seconds": round(r.seconds, 2),
                         "peak_rss_mib": round(r.peak_rss_mib, 1)}
                        for folder in self.plan.chunks[scene]
                        for r in results if r.staging_dir and _same_chunk(r, folder))
@@ -752,7 +752,8 @@ class _Joins:
                          max((r.peak_rss_mib for r in results), default=0.0), duration, chunks)
 
 
-def _beats_of(folder: str) -> tuple[int, int]:
+def chunk_range(folder: str) -> tuple[int, int]:
+    """The beats (first, last) of a chunk store folder, named ``<key>.<first>-<last>``."""
     first, last = folder.rsplit(".", 1)[1].split("-")
     return int(first), int(last)
 
