@@ -16,6 +16,11 @@ __all__ = ["MediaError", "VideoInfo", "probe", "srt_to_vtt", "merge_subtitles", 
            "last_frame", "clips_with_audio", "video_frames", "mix_sounds", "with_soundtrack"]
 
 
+#: FFmpeg's AAC encoder with its fast coder: 3x faster than the default on speech (1.1 s against 3.2 s
+#: for 48 s at 48 kHz stereo), which the join and every beat clip pay.
+AAC_OPTIONS = {"aac_coder": "fast"}
+
+
 class MediaError(ValueError):
     """A file that is not a readable video; ``str()`` is one line naming it."""
 
@@ -306,6 +311,7 @@ def clips_with_audio(scene_video: Path, clips: Sequence[Path], dests: Sequence[P
             video = source.streams.video[0]
             out_video = out.add_stream_from_template(video)
             out_audio = out.add_stream("aac", rate=rate, layout=layout)
+            out_audio.options = AAC_OPTIONS
             for packet in source.demux(video):
                 if packet.dts is None:
                     continue
@@ -383,7 +389,10 @@ def with_soundtrack(video: Path, wav: Path, out: Path) -> None:
     aac = out.with_name(out.name + ".aac")
     try:
         with av.open(str(wav)) as source, av.open(str(aac), "w") as sink:
+            # No rate or layout given: 48 kHz stereo, as manim's own soundtrack, whose encoder
+            # delay (1024 samples) the whole-scene render has too.
             stream = sink.add_stream("aac")
+            stream.options = AAC_OPTIONS
             for frame in source.decode(audio=0):
                 for packet in stream.encode(frame):
                     sink.mux(packet)
