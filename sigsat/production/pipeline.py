@@ -379,6 +379,12 @@ def plan(specs: list[lecture.SceneSpec], params: Params, options: Options,
     by_scene: dict[str, list[chunking.Piece]] = {}
     for piece in pieces:
         by_scene.setdefault(piece.scene, []).append(piece)
+    if mode != "off" and not options.force:
+        for sid in todo:   # a render that did not finish chose these chunks: keep to them
+            kept = kept_ranges(cache, sid, result.parts[sid].key, len(costs[sid]))
+            if kept and (mode == "auto" or mode == len(kept)):
+                by_scene[sid] = [chunking.Piece(sid, a, b, chunking.chunk_cost(costs[sid], a, b)) for a, b in kept]
+        pieces = sorted((p for ps in by_scene.values() for p in ps), key=lambda p: -p.cost)
     for piece in pieces:
         spec, key = todo[piece.scene], result.parts[piece.scene].key
         whole = len(by_scene[piece.scene]) == 1
@@ -404,6 +410,34 @@ def plan(specs: list[lecture.SceneSpec], params: Params, options: Options,
     order = [s.id for s in lecture.SCENES]
     result.jobs.sort(key=lambda j: (order.index(j.scene_id), j.beats or (0, 0)))
     return result
+
+
+def _ranges_file(cache: Path, scene: str, key: str) -> Path:
+    return cache / "chunks" / scene / f"{key}.ranges.json"
+
+
+def kept_ranges(cache: Path, scene: str, key: str, beats: int) -> list[tuple[int, int]] | None:
+    """The beat ranges an unfinished render of ``scene`` chose under ``key``, if it left them
+    (and they still cover its ``beats`` beats)."""
+    try:
+        ranges = [(int(a), int(b)) for a, b in json.loads(_ranges_file(cache, scene, key).read_text())]
+    except (OSError, ValueError, TypeError):
+        return None
+    starts, ends = [a for a, _ in ranges], [b for _, b in ranges]
+    if not ranges or starts != [0] + [e + 1 for e in ends[:-1]] or ends[-1] != beats - 1 \
+            or any(a > b for a, b in ranges):
+        return None
+    return ranges
+
+
+def _remember_ranges(the_plan: Plan, cache: Path) -> None:
+    """Write each chunked scene's beat ranges beside its chunks, so that a render after a failure
+    splits it the same way and re-renders only the chunks that are missing."""
+    for scene, folders in the_plan.chunks.items():
+        key = the_plan.parts[scene].key
+        path = _ranges_file(cache, scene, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps([list(chunk_range(f)) for f in folders]))
 
 
 #: Render seconds per second of video, by quality, before a scene has been rendered once
@@ -625,6 +659,7 @@ def _render_locked(the_plan: Plan, params: Params, options: Options, manifest: d
         report(RenderEvent("finished", result.scene_id, total, result.seconds))
 
     try:
+        _remember_ranges(the_plan, options.out / ".cache")
         for scene in joining.ready_at_start():   # every chunk kept by an earlier render
             land(joining.join(scene, out))
         futures = {pool.submit(render_job, job): job for job in jobs}
