@@ -28,10 +28,11 @@ from . import media
 from .naming import scene_outputs
 from .sections import write_sections
 
-__all__ = ["CHUNK_VIDEO", "CHUNK_SECTIONS", "stage_chunk", "is_complete", "keep", "Join", "join"]
+__all__ = ["CHUNK_VIDEO", "CHUNK_SECTIONS", "CHUNK_TIMING", "stage_chunk", "is_complete", "keep", "Join", "join"]
 
 CHUNK_VIDEO = "video.mp4"
 CHUNK_SECTIONS = "sections"   # folder: the beat clips and manim's sections.json
+CHUNK_TIMING = "timing.json"  # the chunk's render time and peak memory, for the manifest
 
 
 def stage_chunk(made: Path, cls: str, staging: Path) -> tuple[str, ...]:
@@ -49,7 +50,7 @@ def stage_chunk(made: Path, cls: str, staging: Path) -> tuple[str, ...]:
 
 def is_complete(folder: Path) -> bool:
     """Whether a kept chunk folder holds a whole chunk (it is moved into place only when it does)."""
-    return (folder / CHUNK_VIDEO).is_file() and (folder / CHUNK_SECTIONS / "sections.json").is_file()
+    return all((folder / name).is_file() for name in (CHUNK_VIDEO, f"{CHUNK_SECTIONS}/sections.json", CHUNK_TIMING))
 
 
 def keep(staging: Path, folder: Path) -> None:

@@ -743,7 +743,6 @@ class _Joins:
     def __init__(self, the_plan: Plan, jobs: list[Job]):
         self.plan = the_plan
         self.pending = {scene: {j.chunk_dir for j in jobs if j.scene_id == scene} for scene in the_plan.chunks}
-        self.results: dict[str, list[JobResult]] = {scene: [] for scene in the_plan.chunks}
         self.broken: set[str] = set()
         self.jobs = {scene: next((j for j in jobs if j.scene_id == scene), None) for scene in the_plan.chunks}
 
@@ -763,8 +762,9 @@ class _Joins:
 
     def finished(self, job: Job, result: JobResult) -> bool:
         """Keep a finished chunk; whether its scene can now be joined."""
+        timing = {"seconds": round(result.seconds, 2), "peak_rss_mib": round(result.peak_rss_mib, 1)}
+        (Path(result.staging_dir) / chunked.CHUNK_TIMING).write_text(json.dumps(timing))
         chunked.keep(Path(result.staging_dir), Path(job.chunk_dir))
-        self.results[job.scene_id].append(result)
         self.pending[job.scene_id].discard(job.chunk_dir)
         return not self.pending[job.scene_id] and job.scene_id not in self.broken
 
@@ -776,15 +776,14 @@ class _Joins:
         the_join = chunked.Join(scene, stem(spec), tuple(self.plan.chunks[scene]),
                                 str((out / ".staging" / scene).resolve()), formats)
         files, duration = chunked.join(the_join)
-        results = self.results[scene]
-        chunks = tuple({"beats": list(chunk_range(folder)), "seconds": round(r.seconds, 2),
-                        "peak_rss_mib": round(r.peak_rss_mib, 1)}
-                       for folder in self.plan.chunks[scene]
-                       for r in results if r.staging_dir and _same_chunk(r, folder))
-        # The scene's latency when its chunks ran side by side (each chunk's own time is recorded).
-        seconds = max((r.seconds for r in results), default=0.0) + time.perf_counter() - started
+        # Every chunk's own time and memory, those kept from an earlier render included.
+        chunks = tuple({"beats": list(chunk_range(folder)),
+                        **json.loads((Path(folder) / chunked.CHUNK_TIMING).read_text())}
+                       for folder in self.plan.chunks[scene])
+        # The scene's latency when its chunks ran side by side.
+        seconds = max(c["seconds"] for c in chunks) + time.perf_counter() - started
         return JobResult(scene, parts.key, the_join.staging_dir, files, seconds,
-                         max((r.peak_rss_mib for r in results), default=0.0), duration, chunks)
+                         max(c["peak_rss_mib"] for c in chunks), duration, chunks)
 
 
 def chunk_range(folder: str) -> tuple[int, int]:
@@ -793,8 +792,6 @@ def chunk_range(folder: str) -> tuple[int, int]:
     return int(first), int(last)
 
 
-def _same_chunk(result: JobResult, folder: str) -> bool:
-    return Path(result.staging_dir).name.endswith("." + folder.rsplit(".", 1)[1])
 
 
 def _raise_interrupt(signum, frame):
