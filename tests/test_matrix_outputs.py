@@ -93,7 +93,12 @@ def one_line(stderr: str, *names: str) -> str:
 
 
 def run_inprocess(argv: list[str], capsys) -> tuple[int, str]:
-    """`sigsat ARGV` in this process: (exit status, standard error)."""
+    """`sigsat ARGV` in this process: (exit status, standard error).
+
+    Renders are whole scenes (``--chunks off``): :func:`restage` stands in for whole-scene jobs.
+    """
+    if argv[:1] == ["render"] and "--chunks" not in argv:
+        argv = [*argv, "--chunks", "off"]
     try:
         status = cli.main(argv)
     except SystemExit as exc:
