@@ -75,3 +75,31 @@ def test_a_failed_chunk_loses_nothing_and_is_the_only_one_rendered_again(earlier
             assert ours[name] == theirs[name], name
         if "/" in name and name.endswith(".mp4"):   # beat clips: silent, copied from manim's sections
             assert ours[name] == theirs[name], f"beat clip {name} differs"
+
+
+def test_chunks_finished_before_a_failed_join_are_joined_without_rendering_again(earlier, tmp_path, monkeypatch):
+    import shutil
+
+    from sigsat.production import chunked
+
+    root = tmp_path / "renders"
+    shutil.copytree(earlier, root)
+    options = pipeline.Options(out=root, chunks=2, jobs=2)
+    out = pipeline.output_dir(options, SILENT)
+    before = files(out)
+    real_join = chunked.join
+
+    def disk_full(job):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(chunked, "join", disk_full)
+    with pytest.raises(pipeline.RenderError, match="saturation: joining its chunks failed: .*No space left"):
+        pipeline.render([SCENE], MOVED, options)
+    assert files(out) == before
+    monkeypatch.setattr(chunked, "join", real_join)
+    calls = []
+    real = pipeline.render_job
+    monkeypatch.setattr(pipeline, "render_job", lambda job: calls.append(job) or real(job))
+    report = pipeline.render([SCENE], MOVED, options)
+    assert calls == [] and [r.scene_id for r in report.rendered] == [SCENE]
+    assert files(out) != before

@@ -13,6 +13,7 @@ voice), and writes the subtitles, beat clips and poster exactly as a whole-scene
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import shutil
@@ -21,7 +22,6 @@ from fractions import Fraction
 from pathlib import Path
 
 import srt
-import datetime
 
 from ..lesson.chunks import read_records
 from . import media
@@ -69,6 +69,7 @@ class Join:
     stem: str
     chunks: tuple[str, ...]      # kept chunk folders, in beat order
     staging_dir: str
+    fps: int                     # the quality's frame rate: beat times are frame counts over it
     formats: tuple[str, ...] = ()
 
 
@@ -82,7 +83,7 @@ def join(job: Join) -> tuple[tuple[str, ...], float]:
     chunks = [Path(c) for c in job.chunks]
     silent = staging / f".{job.stem}.silent.mp4"
     media.concat_videos([c / CHUNK_VIDEO for c in chunks], silent)
-    fps = Fraction(media.probe(silent).fps).limit_denominator(1001)
+    fps = Fraction(job.fps)
     beats = _beats(chunks)
     starts, frames = [], 0
     for beat in beats:

@@ -640,7 +640,7 @@ def _render_locked(the_plan: Plan, params: Params, options: Options, manifest: d
     jobs = sorted(the_plan.jobs, key=lambda j: -j.cost)
     total = len(the_plan.scenes)
     progress = _Progress(jobs, max(1, options.jobs), report, total)
-    joining = _Joins(the_plan, jobs)
+    joining = _Joins(the_plan, jobs, options)
     done: list[JobResult] = []
     own_pool = executor is None
     pool = executor or ThreadPoolExecutor(max_workers=max(1, options.jobs))
@@ -740,11 +740,11 @@ class _Progress:
 class _Joins:
     """The chunks of each scene rendered in chunks: kept as they finish, joined when all are."""
 
-    def __init__(self, the_plan: Plan, jobs: list[Job]):
+    def __init__(self, the_plan: Plan, jobs: list[Job], options: Options):
         self.plan = the_plan
         self.pending = {scene: {j.chunk_dir for j in jobs if j.scene_id == scene} for scene in the_plan.chunks}
         self.broken: set[str] = set()
-        self.jobs = {scene: next((j for j in jobs if j.scene_id == scene), None) for scene in the_plan.chunks}
+        self.options = options
 
     def store(self, scene: str) -> str:
         return str(Path(self.plan.chunks[scene][0]).parent)
@@ -772,9 +772,9 @@ class _Joins:
         started = time.perf_counter()
         spec = lecture.find_scene(scene)
         parts = self.plan.parts[scene]
-        formats = tuple(self.jobs[scene].formats) if self.jobs[scene] else ()
+        fps = int(QUALITIES[self.options.quality][1].split("p")[1])   # manim's folder name: 480p15
         the_join = chunked.Join(scene, stem(spec), tuple(self.plan.chunks[scene]),
-                                str((out / ".staging" / scene).resolve()), formats)
+                                str((out / ".staging" / scene).resolve()), fps, tuple(self.options.formats))
         files, duration = chunked.join(the_join)
         # Every chunk's own time and memory, those kept from an earlier render included.
         chunks = tuple({"beats": list(chunk_range(folder)),
