@@ -52,7 +52,7 @@ def render(out: Path, scene: str, quality: str, chunks: str | None, *extra: str)
     env = {k: v for k, v in os.environ.items() if k != "SIGSAT_PARAMS"}
     out.mkdir(parents=True, exist_ok=True)
     done = subprocess.run([sys.executable, "-m", "sigsat.cli", "render", scene, "--quality", quality,
-                           "--out", str(out), "--jobs", "2", *option, *extra],
+                           "--out", str(out), *option, *extra],
                           cwd=out, env=env, capture_output=True, text=True)
     assert done.returncode == 0, f"render {scene} {option}: {done.stderr[-2000:]}"
     return out / quality / "dark"
@@ -217,9 +217,8 @@ def check_frames(pair: Pair) -> None:
     bad = result.below(FLOOR_DB)
     shown = ", ".join(f"frame {i} ({pair.beat_of(i)}, {i / pair.fps:.2f} s) {result.psnr[i]:.1f} dB"
                       for i in bad[:8])
+    # Every frame includes each chunk's first, where stale updater or tracker state would show.
     assert not bad, f"{pair.label}: {len(bad)} frames below {FLOOR_DB} dB PSNR: {shown}"
-    starts = [first for _, first in pair.beat_starts()]
-    assert min(result.psnr[starts]) >= FLOOR_DB   # every beat's first frame: where a chunk starts
 
 
 def check_poster(pair: Pair) -> None:
