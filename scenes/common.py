@@ -8,6 +8,7 @@ the theme and returns what the beats need.
 from __future__ import annotations
 
 import functools
+import shutil
 import textwrap
 from pathlib import Path
 from dataclasses import dataclass
@@ -37,8 +38,10 @@ from manim import (
     VMobject,
     config,
 )
+from manim.utils.exceptions import EndSceneEarlyException
 
 from sigsat.lesson import params as sigsat_params
+from sigsat.lesson.chunks import BeatRange, BeatRecord, write_records
 from sigsat.lesson.lecture import SceneInputs, find_scene, scene_inputs
 from sigsat.lesson.narration import spoken, voice_cache_dir
 from sigsat.lesson.params import Params
@@ -103,6 +106,8 @@ class Stage:
     scene_id: str
     caption: VGroup | None = None
     inputs: SceneInputs | None = None   # what the scene takes from the parameters
+    chunk: "Chunk | None" = None        # the beats to draw, when the pipeline renders a chunk
+    beats_begun: int = 0
 
     @property
     def lines(self) -> dict[str, str]:
@@ -127,7 +132,41 @@ def start(scene: Scene, lesson_module: ModuleType, params: Params | None = None)
         # Our beat writes one subtitle per line, spanning the beat; the plugin's would split
         # long lines into several cues.
         scene.set_speech_service(voice, create_subcaption=False)
-    return Stage(scene, params, inputs.lesson, look, spec.id, inputs=inputs)
+    beats = BeatRange.from_environment()
+    chunk = Chunk(scene, beats) if beats is not None else None
+    return Stage(scene, params, inputs.lesson, look, spec.id, inputs=inputs, chunk=chunk)
+
+
+class Chunk:
+    """A scene rendered as a chunk of its beats (:mod:`sigsat.lesson.chunks`).
+
+    Sound is not added to the chunk's video: each rendered beat's audio file is copied to the
+    record folder with its offset in the beat, and the pipeline lays all of it over the joined
+    video at frame-exact times, so no join falls inside a voice.
+    """
+
+    def __init__(self, scene: Scene, beats: BeatRange):
+        self.scene, self.first, self.last = scene, beats.first, beats.last
+        self.folder = Path(beats.record)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.records: list[BeatRecord] = []
+        self.began = 0.0
+        scene.add_sound = self.add_sound  # the voiceover's add_sound lands here
+
+    def begin(self, index: int, name: str, line: str) -> None:
+        self.records.append(BeatRecord(index, name, line))
+        self.began = self.scene.time
+        write_records(self.folder, self.records)
+
+    def add_sound(self, sound_file, time_offset: float = 0, gain=None, **kwargs) -> None:
+        if not self.records or self.records[-1].index < self.first:
+            return  # a skipped beat's voice: not this chunk's
+        record = self.records[-1]
+        source = Path(sound_file)
+        copy = self.folder / f"{record.index:02d}_{record.name}{source.suffix}"
+        shutil.copyfile(source, copy)
+        record.audio, record.audio_offset = copy.name, self.scene.time + time_offset - self.began
+        write_records(self.folder, self.records)
 
 
 def make_voice(params: Params):
@@ -164,8 +203,17 @@ def beat(method: Callable[[Scene], None]) -> Callable[[Scene], None]:
         stage: Stage = self.stage
         name = method.__name__
         line = stage.lines[name]
-        self.next_section(getattr(self, "section_prefix", "") + name)
+        index = stage.beats_begun
+        stage.beats_begun += 1
+        chunk = stage.chunk
+        if chunk is not None and index > chunk.last:
+            # Past the chunk: stop before the voiceover, manim writes what was rendered.
+            raise EndSceneEarlyException()
+        skipped = chunk is not None and index < chunk.first
+        self.next_section(getattr(self, "section_prefix", "") + name, skip_animations=skipped)
         began = self.time
+        if chunk is not None and not skipped:
+            chunk.begin(index, name, line)
         if getattr(self, "speech_service", None) is not None:
             # The line's audio ends with its pause; the voiceover waits for it.
             with self.voiceover(text=spoken(line), recording=f"{stage.scene_id}/{name}"):
@@ -178,7 +226,8 @@ def beat(method: Callable[[Scene], None]) -> Callable[[Scene], None]:
             if remaining > 0:
                 self.wait(remaining)
         lasted = self.time - began
-        self.add_subcaption(line, duration=lasted, offset=-lasted)
+        if chunk is None:
+            self.add_subcaption(line, duration=lasted, offset=-lasted)
 
     return run
 

@@ -56,6 +56,9 @@ def _render_options(p: argparse.ArgumentParser, formats: bool = True) -> None:
                    help="also write a clip with an alpha channel (.mov, qtrle) per scene")
     p.add_argument("--narration", choices=params_mod.choices("narration.mode"),
                    help="override [narration] mode")
+    p.add_argument("--chunks", type=_chunks, default="auto", metavar="auto|off|N",
+                   help="split scenes into chunks of whole beats rendered in parallel: auto when "
+                        "workers would idle (default), off, or N chunks per scene")
 
 
 def _max_jobs() -> int:
@@ -74,6 +77,19 @@ def _job_count(text: str) -> int:
         raise argparse.ArgumentTypeError(
             f"must be a whole number >= 1 and at most {top} (2 per core on this machine's "
             f"{os.cpu_count() or 1} cores), got {text!r}")
+    return value
+
+
+def _chunks(text: str) -> str | int:
+    if text in ("auto", "off"):
+        return text
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"must be 'auto', 'off' or a whole number of chunks from 1 "
+                                         f"to 64, got {text!r}")
     return value
 
 
@@ -280,7 +296,7 @@ def _run_render(args, extra_targets=()):
     params = _params(args)
     options = Options(quality=args.quality, theme=args.theme, out=args.out, jobs=args.jobs,
                       force=args.force, formats=tuple(getattr(args, "formats", ())),
-                      transparent=args.transparent, narration=args.narration)
+                      transparent=args.transparent, narration=args.narration, chunks=args.chunks)
     if args.dry_run:
         _dry_run(args.scenes, params, options, extra_targets)
     problem = render_problem(narrated=(args.narration or params.narration.mode) != "none")

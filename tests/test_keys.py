@@ -274,7 +274,7 @@ def test_without_espeak_a_warm_voice_store_renders(no_espeak, monkeypatch):
     for name in voice_store.unvoiced_lines([spec], Params()):
         (store / name).write_bytes(b"RIFF")
     monkeypatch.setattr(pipeline, "render_job", fake_render_job)
-    report = pipeline.render(["chain"], Params(), pipeline.Options(out=no_espeak / "renders"))
+    report = pipeline.render(["chain"], Params(), pipeline.Options(out=no_espeak / "renders", chunks="off"))
     assert [r.scene_id for r in report.rendered] == ["chain"]
 
 

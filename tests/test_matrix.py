@@ -289,7 +289,7 @@ def _stub_render_job(job: pipeline.Job) -> pipeline.JobResult:
 def earlier(request, tmp_path_factory) -> Path:
     """An output root holding an earlier render of the first scene (and its gallery)."""
     root = tmp_path_factory.mktemp("earlier") / "renders"
-    options = pipeline.Options(out=root, jobs=1, narration="none")
+    options = pipeline.Options(out=root, jobs=1, narration="none", chunks="off")
     if request.param == "stub":
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(pipeline, "render_job", _stub_render_job)

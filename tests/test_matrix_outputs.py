@@ -123,7 +123,7 @@ def restage(real_render, monkeypatch) -> list[str]:
 
 
 def options_for(renders: Path, **changes) -> tuple[Params, pipeline.Options]:
-    options = pipeline.Options(out=renders, narration="none", **changes)
+    options = pipeline.Options(out=renders, narration="none", **{"chunks": "off", **changes})
     return pipeline.with_overrides(Params(), options), options
 
 

@@ -70,7 +70,7 @@ def test_a_source_change_rekeys_the_scenes_that_use_it(package_copy, edited, exp
 
 
 def test_plan_skips_scenes_whose_manifest_entry_matches_and_whose_files_exist(tmp_path):
-    options = pipeline.Options(out=tmp_path)
+    options = pipeline.Options(out=tmp_path, chunks="off")
     params = Params()
     specs = list(lecture.SCENES[:2])
     out = pipeline.output_dir(options, params)
@@ -89,6 +89,11 @@ def test_plan_skips_scenes_whose_manifest_entry_matches_and_whose_files_exist(tm
     assert second.up_to_date == ["saturation"] and [j.scene_id for j in second.jobs] == [specs[1].id]
     forced = pipeline.plan(specs, params, dataclasses.replace(options, force=True))
     assert len(forced.jobs) == 2
+    # With a worker idle, the one scene to render is split into chunks that cover its beats.
+    chunked = pipeline.plan(specs, params, dataclasses.replace(options, chunks="auto", jobs=2))
+    assert chunked.scenes == [specs[1].id] and len(chunked.jobs) == 2
+    beats = [b for j in chunked.jobs for b in range(j.beats[0], j.beats[1] + 1)]
+    assert beats == list(range(len(specs[1].beats)))
 
 
 def fake_job_result(job: pipeline.Job, name: str = "v1") -> pipeline.JobResult:
@@ -102,7 +107,7 @@ def fake_job_result(job: pipeline.Job, name: str = "v1") -> pipeline.JobResult:
 
 
 def test_a_failed_job_leaves_earlier_outputs_and_a_truthful_manifest(tmp_path, monkeypatch):
-    options = pipeline.Options(out=tmp_path, jobs=1)
+    options = pipeline.Options(out=tmp_path, jobs=1, chunks="off")
     monkeypatch.setattr(pipeline, "render_job", fake_job_result)
     first = pipeline.render(["saturation"], Params(), options)
     out = first.out
@@ -127,7 +132,7 @@ def test_a_failed_job_leaves_earlier_outputs_and_a_truthful_manifest(tmp_path, m
 def test_nothing_changed_renders_nothing(tmp_path, monkeypatch):
     calls = []
     monkeypatch.setattr(pipeline, "render_job", lambda job: calls.append(job) or fake_job_result(job))
-    options = pipeline.Options(out=tmp_path)
+    options = pipeline.Options(out=tmp_path, chunks="off")
     pipeline.render(["saturation"], Params(), options)
     report = pipeline.render(["saturation"], Params(), options)
     assert len(calls) == 1 and report.rendered == [] and report.up_to_date == ["saturation"]

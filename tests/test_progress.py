@@ -24,18 +24,18 @@ def fake_render_job(job: pipeline.Job) -> pipeline.JobResult:
 
 def render(tmp_path, monkeypatch, progress, jobs=1):
     monkeypatch.setattr(pipeline, "render_job", fake_render_job)
-    options = pipeline.Options(out=tmp_path / "renders", jobs=jobs, narration="none")
+    options = pipeline.Options(out=tmp_path / "renders", jobs=jobs, narration="none", chunks="off")
     return pipeline.render(SCENES, Params(), options, progress=progress)
 
 
 def test_the_pipeline_reports_each_scene_starting_then_finishing(tmp_path, monkeypatch):
     events = []
     render(tmp_path, monkeypatch, events.append, jobs=1)
-    # one worker: each scene starts when the one before it finished
+    # one worker: each scene starts when the one before it finished (the longer one first)
     assert [(e.kind, e.scene, e.total) for e in events] == [
-        ("started", "saturation", 2), ("finished", "saturation", 2),
-        ("started", "chain", 2), ("finished", "chain", 2)]
-    assert [e.seconds for e in events if e.kind == "finished"] == [1.5, 2.5]
+        ("started", "chain", 2), ("finished", "chain", 2),
+        ("started", "saturation", 2), ("finished", "saturation", 2)]
+    assert [e.seconds for e in events if e.kind == "finished"] == [2.5, 1.5]
 
 
 def test_a_failed_scene_is_reported_and_the_next_one_starts(tmp_path, monkeypatch):
@@ -46,21 +46,21 @@ def test_a_failed_scene_is_reported_and_the_next_one_starts(tmp_path, monkeypatc
 
     events = []
     monkeypatch.setattr(pipeline, "render_job", fail_saturation)
-    options = pipeline.Options(out=tmp_path / "renders", jobs=1, narration="none")
+    options = pipeline.Options(out=tmp_path / "renders", jobs=1, narration="none", chunks="off")
     try:
         pipeline.render(SCENES, Params(), options, progress=events.append)
     except pipeline.RenderError:
         pass
     assert [(e.kind, e.scene) for e in events] == [
-        ("started", "saturation"), ("failed", "saturation"), ("started", "chain"), ("finished", "chain")]
+        ("started", "chain"), ("finished", "chain"), ("started", "saturation"), ("failed", "saturation")]
 
 
 def test_off_a_terminal_each_finished_scene_is_one_plain_line(tmp_path, monkeypatch):
     log, errors = io.StringIO(), io.StringIO()  # neither is a terminal: `sigsat render > log 2>&1`
     with cli._progress(errors, log) as progress:
         render(tmp_path, monkeypatch, progress)
-    assert log.getvalue().splitlines() == ["[1/2] saturation rendered in 1.5 s",
-                                           "[2/2] chain rendered in 2.5 s"]
+    assert log.getvalue().splitlines() == ["[1/2] chain rendered in 2.5 s",
+                                           "[2/2] saturation rendered in 1.5 s"]
     assert errors.getvalue() == ""  # standard error keeps to the sigsat: lines
 
 

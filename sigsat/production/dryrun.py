@@ -16,7 +16,7 @@ from ..lesson import lecture
 from ..lesson.params import Params
 from . import manifest as manifest_mod
 from .keys import KeyParts, key_parts
-from .pipeline import Options, lecture_key, output_dir, select, with_overrides
+from .pipeline import Options, Plan, chunk_range, lecture_key, output_dir, plan, select, with_overrides
 
 __all__ = ["changes", "dry_run"]
 
@@ -84,15 +84,29 @@ def dry_run(names: Iterable[str], params: Params, options: Options) -> list[str]
         lines.append(f"{exc}: it would be set aside and every scene rendered")
         manifest = manifest_mod.empty()
     keys, stale = [], False
+    the_plan = plan(specs, params, options, manifest)
     for spec in specs:
         parts = key_parts(spec, params, options.quality, options.transparent, tuple(options.formats))
         keys.append(parts.key)
         why = ["--force"] if options.force else changes(manifest["scenes"].get(spec.id), parts, out)
         stale = stale or bool(why)
-        lines.append(f"{spec.id}: " + (f"would render ({'; '.join(why)})" if why else "up to date"))
+        line = f"{spec.id}: " + (f"would render ({'; '.join(why)})" if why else "up to date")
+        lines.append(line + _chunks(the_plan, spec.id))
     if len(specs) == len(lecture.SCENES):
         entry = manifest.get("lecture")
         fresh = (not stale and entry is not None and entry["key"] == lecture_key(keys)
                  and manifest_mod.damaged(out, entry) is None)
         lines.append("lecture: " + ("up to date" if fresh else "would be assembled"))
     return lines
+
+
+def _chunks(the_plan: Plan, scene: str) -> str:
+    """How a scene would be split: `` in 2 chunks (beats 1-3, 4-5; 1 kept from an earlier render)``."""
+    folders = the_plan.chunks.get(scene)
+    if not folders:
+        return ""
+    ranges = [chunk_range(f) for f in folders]
+    shown = ", ".join(f"{a + 1}-{b + 1}" if a != b else str(a + 1) for a, b in ranges)
+    rendering = {j.chunk_dir for j in the_plan.jobs if j.scene_id == scene}
+    kept = sum(1 for f in folders if f not in rendering)
+    return f" in {len(folders)} chunks (beats {shown}" + (f"; {kept} kept from an earlier render)" if kept else ")")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 __all__ = ["MediaError", "VideoInfo", "probe", "srt_to_vtt", "merge_subtitles", "concat_videos", "write_gif",
-           "last_frame", "clips_with_audio"]
+           "last_frame", "clips_with_audio", "video_frames", "mix_sounds", "with_soundtrack"]
 
 
 class MediaError(ValueError):
@@ -93,10 +93,20 @@ def probe(path: Path) -> VideoInfo:
 
 
 def last_frame(video: Path):
-    """The last frame of ``video`` as a PIL image."""
+    """The last frame of ``video`` as a PIL image.
+
+    Decoding starts at the last keyframe (found from the packets, without decoding), not at the
+    first frame: a 50 s 1080p60 scene would otherwise decode 3000 frames for its poster.
+    """
+    with open_video(video) as container:
+        stream = container.streams.video[0]
+        keyframes = [p.pts for p in container.demux(stream) if p.pts is not None and p.is_keyframe]
     frame = None
     with open_video(video) as container:
-        for frame in container.decode(video=0):
+        stream = container.streams.video[0]
+        if keyframes:
+            container.seek(max(keyframes), stream=stream, backward=True)
+        for frame in container.decode(stream):
             pass
     if frame is None:
         raise ValueError(f"{video}: no video frames")
@@ -309,3 +319,86 @@ def clips_with_audio(scene_video: Path, clips: Sequence[Path], dests: Sequence[P
                     out.mux(packet)
             for packet in out_audio.encode(None):
                 out.mux(packet)
+
+
+def video_frames(clip: Path) -> int:
+    """The number of frames in a clip's video stream, counted from its packets (no decoding)."""
+    with open_video(clip) as container:
+        video = container.streams.video[0]
+        return sum(1 for p in container.demux(video) if p.pts is not None)
+
+
+def mix_sounds(sounds: Sequence[tuple[Path, float]], seconds: float, out: Path) -> None:
+    """Write ``out``, a 16-bit WAV ``seconds`` long, with each ``(file, start)`` of ``sounds``
+    placed at ``start`` seconds (to the sample) and the overlaps summed.
+
+    The mix takes the highest sample rate and channel count among the sounds, as manim's own
+    soundtrack does (pydub converts every sound up to the richest), so a scene rendered in chunks
+    sounds like one rendered whole.
+    """
+    import wave
+
+    import av
+    import numpy as np
+
+    infos = []
+    for path, _ in sounds:
+        with av.open(str(path)) as container:
+            stream = container.streams.audio[0]
+            infos.append((stream.rate, stream.channels))
+    rate = max((r for r, _ in infos), default=22050)
+    channels = max((c for _, c in infos), default=1)
+    total = np.zeros((channels, int(round(seconds * rate))), np.int64)
+    layout = "mono" if channels == 1 else "stereo"
+    for path, start in sounds:
+        resampler = av.AudioResampler(format="s16p", layout=layout, rate=rate)
+        parts = []
+        with av.open(str(path)) as container:
+            for frame in container.decode(audio=0):
+                parts += [f.to_ndarray() for f in resampler.resample(frame)]
+        parts += [f.to_ndarray() for f in resampler.resample(None)]
+        if not parts:
+            continue
+        sound = np.concatenate(parts, axis=1)
+        at = int(round(start * rate))
+        end = min(total.shape[1], at + sound.shape[1])
+        if end > at:
+            total[:, at:end] += sound[:, : end - at]
+    pcm = np.clip(total, -32768, 32767).astype("<i2").T.copy()
+    with wave.open(str(out), "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(pcm.tobytes())
+
+
+def with_soundtrack(video: Path, wav: Path, out: Path) -> None:
+    """``video``'s picture (copied, not re-encoded) with ``wav`` as its sound, in AAC.
+
+    The sound goes the way manim's own does (WAV to an AAC stream, whose packets are muxed beside
+    the picture's), so the two start at the same instant as in a scene manim rendered whole.
+    """
+    import av
+
+    aac = out.with_name(out.name + ".aac")
+    try:
+        with av.open(str(wav)) as source, av.open(str(aac), "w") as sink:
+            stream = sink.add_stream("aac")
+            for frame in source.decode(audio=0):
+                for packet in stream.encode(frame):
+                    sink.mux(packet)
+            for packet in stream.encode():
+                sink.mux(packet)
+        with av.open(str(video)) as picture, av.open(str(aac)) as sound, \
+                av.open(str(out), "w", format="mp4") as sink:
+            outputs = {}
+            for source in (picture.streams.video[0], sound.streams.audio[0]):
+                outputs[source] = sink.add_stream_from_template(source)
+            for container, source in ((picture, picture.streams.video[0]), (sound, sound.streams.audio[0])):
+                for packet in container.demux(source):
+                    if packet.dts is None:
+                        continue
+                    packet.stream = outputs[source]
+                    sink.mux(packet)
+    finally:
+        aac.unlink(missing_ok=True)

@@ -31,8 +31,10 @@ from typing import Callable, Iterable
 import filelock
 
 from ..lesson import lecture, narration, params as params_mod
+from ..lesson.chunks import CHUNK_ENV, BeatRange
 from ..lesson.params import Params
-from . import gallery, manifest as manifest_mod, media
+from . import chunked, chunking, gallery, manifest as manifest_mod, media
+from .sections import read_sections
 from .files import atomic_path, atomic_write, sweep_temporaries
 from .keys import KeyParts, key_parts, scene_file
 from .manifest import OutputRefused
@@ -77,6 +79,7 @@ class Options:
     formats: tuple[str, ...] = ()
     transparent: bool = False
     narration: str | None = None   # overrides [narration] mode
+    chunks: str | int = "auto"     # "auto", "off" or N: split scenes into chunks of beats
 
 
 def output_dir(options: Options, params: Params) -> Path:
@@ -116,6 +119,11 @@ class Job:
     staging_dir: str
     formats: tuple[str, ...] = ()
     transparent: bool = False
+    #: A chunk: the scene's beats first..last (None: the whole scene), and the chunk store folder
+    #: it is kept in once finished.
+    beats: tuple[int, int] | None = None
+    chunk_dir: str = ""
+    cost: float = 0.0   # estimated render seconds, for ordering the queue
 
 
 @dataclass(frozen=True)
@@ -127,6 +135,7 @@ class JobResult:
     seconds: float
     peak_rss_mib: float
     duration: float
+    chunks: tuple[dict, ...] = ()   # a scene joined from chunks: each one's beats, time, memory
 
 
 _children: set[subprocess.Popen] = set()
@@ -238,9 +247,18 @@ def render_job(job: Job) -> JobResult:
     log.write_text("")
     common = [f"-q{flag}", "--disable_caching", "--media_dir", str(media_dir),
               "--progress_bar", "none", "-v", "WARNING"]
-    peak = _run_manim([*common, "--save_sections", job.scene_file, job.cls], env, media_dir, log)
-
     made = media_dir / "videos" / Path(job.scene_file).stem / folder
+    shutil.rmtree(made, ignore_errors=True)  # a chunk's sections must be its own
+    shared = media_dir.with_name(job.scene_id)   # the scene's whole-render media folder
+    if job.beats is not None:
+        env[CHUNK_ENV] = BeatRange(*job.beats, record=str(staging)).to_env()
+        _share_tex(shared, media_dir)
+    peak = _run_manim([*common, "--save_sections", job.scene_file, job.cls], env, media_dir, log)
+    if job.beats is not None:
+        _share_tex(media_dir, shared)
+        files = chunked.stage_chunk(made, job.cls, staging)
+        return JobResult(job.scene_id, job.key, str(staging), files, time.perf_counter() - started, peak,
+                         media.probe(staging / chunked.CHUNK_VIDEO).duration)
     video = staging / f"{job.stem}.mp4"
     shutil.move(made / f"{job.cls}.mp4", video)
     subtitles = (made / f"{job.cls}.srt").read_text()
@@ -257,6 +275,24 @@ def render_job(job: Job) -> JobResult:
     files = scene_outputs(job.stem, job.formats, job.transparent)
     return JobResult(job.scene_id, job.key, str(staging), tuple(files),
                      time.perf_counter() - started, peak, media.probe(video).duration)
+
+
+def _share_tex(source: Path, target: Path) -> None:
+    """Link the LaTeX and text SVGs manim cached in ``source`` into ``target``'s cache.
+
+    A chunk builds every formula of the beats it skips: with the scene's cache it compiles none
+    that any render of the scene compiled before. Files are named by a digest of their content, and
+    only a folder no manim is writing is read (a chunk's after it exited; the whole scene's, which
+    never renders beside its own chunks).
+    """
+    for cache in ("Tex", "texts"):
+        if not (source / cache).is_dir():
+            continue
+        (target / cache).mkdir(parents=True, exist_ok=True)
+        for path in (source / cache).iterdir():
+            if path.is_file() and not (target / cache / path.name).exists():
+                with contextlib.suppress(OSError):
+                    os.link(path, target / cache / path.name)
 
 
 def _stage_sections(sections: Path, job: Job, target: Path, video: Path) -> None:
@@ -292,6 +328,15 @@ class Plan:
     lecture: bool = False
     #: scene id -> the parts of its key, for every selected scene (recorded when it is rendered)
     parts: dict[str, KeyParts] = field(default_factory=dict)
+    #: scene id -> its chunk store folders in beat order, for each scene rendered in chunks
+    #: (chunks kept from an earlier, interrupted render have no job)
+    chunks: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def scenes(self) -> list[str]:
+        """The scenes this render renders (whole or in chunks), in lesson order."""
+        ids = {j.scene_id for j in self.jobs} | set(self.chunks)
+        return [s.id for s in lecture.SCENES if s.id in ids]
 
 
 def select(names: Iterable[str]) -> list[lecture.SceneSpec]:
@@ -318,22 +363,74 @@ def plan(specs: list[lecture.SceneSpec], params: Params, options: Options,
     cache = options.out / ".cache"
     toml = params_mod.to_toml(params, comments=False)
     result = Plan(out, lecture=len(specs) == len(lecture.SCENES))
+    todo: dict[str, lecture.SceneSpec] = {}
     for spec in specs:
         parts = key_parts(spec, params, options.quality, options.transparent, tuple(options.formats))
         result.parts[spec.id] = parts
-        key = parts.key
         entry = manifest["scenes"].get(spec.id)
-        if not options.force and _up_to_date(entry, key, out):
+        if not options.force and _up_to_date(entry, parts.key, out):
             result.up_to_date.append(spec.id)
-            continue
+        else:
+            todo[spec.id] = spec
+    # A transparent render runs manim twice per scene: kept whole.
+    mode = "off" if options.transparent else options.chunks
+    costs = {sid: beat_estimates(spec, params, options.quality, out, manifest) for sid, spec in todo.items()}
+    pieces = chunking.plan_pieces(costs, max(1, options.jobs), mode) if todo else []
+    by_scene: dict[str, list[chunking.Piece]] = {}
+    for piece in pieces:
+        by_scene.setdefault(piece.scene, []).append(piece)
+    for piece in pieces:
+        spec, key = todo[piece.scene], result.parts[piece.scene].key
+        whole = len(by_scene[piece.scene]) == 1
+        suffix = "" if whole else f".{piece.first}-{piece.last}"
+        store = cache / "chunks" / spec.id / f"{key}{suffix}"
+        if not whole:
+            result.chunks.setdefault(spec.id, [])
+            ordered = sorted(by_scene[spec.id], key=lambda p: p.first)
+            result.chunks[spec.id] = [str((cache / "chunks" / spec.id / f"{key}.{p.first}-{p.last}").resolve())
+                                      for p in ordered]
+            if not options.force and chunked.is_complete(store):
+                continue   # kept from an earlier render that did not finish
+        part = "" if whole else f".part{sorted(by_scene[spec.id], key=lambda p: p.first).index(piece)}"
         result.jobs.append(Job(
             scene_id=spec.id, cls=spec.cls, scene_file=str(scene_file(spec)), stem=stem(spec),
             key=key, quality=options.quality, params_toml=toml,
-            media_dir=str((cache / "media" / spec.id).resolve()),
-            staging_dir=str((out / ".staging" / spec.id).resolve()),
+            media_dir=str((cache / "media" / f"{spec.id}{part}").resolve()),
+            staging_dir=str((out / ".staging" / f"{spec.id}{suffix}").resolve()),
             formats=options.formats, transparent=options.transparent,
+            beats=None if whole else (piece.first, piece.last),
+            chunk_dir="" if whole else str(store.resolve()), cost=piece.cost,
         ))
+    order = [s.id for s in lecture.SCENES]
+    result.jobs.sort(key=lambda j: (order.index(j.scene_id), j.beats or (0, 0)))
     return result
+
+
+#: Render seconds per second of video, by quality, before a scene has been rendered once
+#: (measured on this project's scenes, 2 cores; only their ratio to the chunk overhead matters).
+RENDER_RATE = {"low": 0.35, "medium": 0.8, "high": 1.3, "4k": 5.0}
+
+
+def beat_estimates(spec: lecture.SceneSpec, params: Params, quality: str, out: Path,
+                   manifest: dict) -> list[float]:
+    """Expected render seconds of each of the scene's beats.
+
+    A beat's length is taken from the scene's last render in this folder when it had the same beats
+    (its beat clips' durations), else from its narration line at the parameters' reading pace; the
+    render rate (seconds of work per second of video) from that render too, else :data:`RENDER_RATE`.
+    """
+    n = params.narration
+    lines = lecture.scene_lines(spec, params)
+    seconds = [narration.reading_seconds(lines[b], n.words_per_minute, n.pause) for b in spec.beats]
+    rate = RENDER_RATE[quality]
+    entry = manifest["scenes"].get(spec.id) or {}
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        entries = read_sections(out / stem(spec))
+        if [e["name"] for e in entries] == list(spec.beats):
+            seconds = [float(e["duration"]) for e in entries]
+        if entry.get("duration") and entry.get("render_seconds") and not entry.get("chunks"):
+            rate = float(entry["render_seconds"]) / float(entry["duration"])
+    return chunking.beat_costs([max(s, 0.1) for s in seconds], rate)
 
 
 @contextlib.contextmanager
@@ -381,6 +478,7 @@ def _commit(result: JobResult, out: Path, manifest: dict, parts: KeyParts) -> No
         "duration": round(result.duration, 3),
         "render_seconds": round(result.seconds, 2),
         "peak_rss_mib": round(result.peak_rss_mib, 1),
+        **({"chunks": list(result.chunks)} if result.chunks else {}),
         "rendered": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
     manifest_mod.write(out, manifest)
@@ -504,8 +602,11 @@ def render(
 def _render_locked(the_plan: Plan, params: Params, options: Options, manifest: dict,
                    executor: Executor | None, report: Callable[[RenderEvent], None]) -> Report:
     out = the_plan.out
-    # Longest scenes first keeps both cores busy to the end.
-    jobs = sorted(the_plan.jobs, key=lambda j: -manifest["scenes"].get(j.scene_id, {}).get("duration", 0))
+    # Longest first keeps every core busy to the end (the planner's estimates).
+    jobs = sorted(the_plan.jobs, key=lambda j: -j.cost)
+    total = len(the_plan.scenes)
+    progress = _Progress(jobs, max(1, options.jobs), report, total)
+    joining = _Joins(the_plan, jobs)
     done: list[JobResult] = []
     own_pool = executor is None
     pool = executor or ThreadPoolExecutor(max_workers=max(1, options.jobs))
@@ -514,28 +615,39 @@ def _render_locked(the_plan: Plan, params: Params, options: Options, manifest: d
     if threading.current_thread() is threading.main_thread() and previous == signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _raise_interrupt)
     futures: dict[Future, Job] = {}
+    failures: list[str] = []
+
+    def land(result: JobResult) -> None:
+        _commit(result, out, manifest, the_plan.parts[result.scene_id])
+        if result.chunks:
+            shutil.rmtree(Path(joining.store(result.scene_id)), ignore_errors=True)
+        done.append(result)
+        report(RenderEvent("finished", result.scene_id, total, result.seconds))
+
     try:
+        for scene in joining.ready_at_start():   # every chunk kept by an earlier render
+            land(joining.join(scene, out))
         futures = {pool.submit(render_job, job): job for job in jobs}
-        # A pool of `jobs` workers takes the queue in order: these are the ones running.
-        queue = [j.scene_id for j in jobs]
-        running = queue[: max(1, options.jobs)]
-        waiting = queue[len(running):]
-        for scene in running:
-            report(RenderEvent("started", scene, len(jobs)))
-        failures = []
+        progress.begin()
         for future in as_completed(futures):
-            scene = futures[future].scene_id
+            job = futures[future]
             try:
                 result = future.result()
             except RenderError as exc:  # the other scenes still render and land
-                failures.append(f"{scene}: {exc}")
-                report(RenderEvent("failed", scene, len(jobs)))
-                _start_next(running, waiting, scene, report, len(jobs))
+                failures.append(f"{job.scene_id}: {exc}")
+                if joining.failed(job):
+                    report(RenderEvent("failed", job.scene_id, total))
+                progress.next(job)
                 continue
-            _commit(result, out, manifest, the_plan.parts[result.scene_id])
-            done.append(result)
-            report(RenderEvent("finished", scene, len(jobs), result.seconds))
-            _start_next(running, waiting, scene, report, len(jobs))
+            if job.beats is None:
+                land(result)
+            elif joining.finished(job, result):
+                try:
+                    land(joining.join(job.scene_id, out))
+                except (OSError, ValueError) as exc:   # media.MediaError is a ValueError
+                    failures.append(f"{job.scene_id}: joining its chunks failed: {exc}")
+                    report(RenderEvent("failed", job.scene_id, total))
+            progress.next(job)
         if failures:
             raise RenderError("; ".join(failures))
         assembled = _assemble_lecture(out, manifest) if the_plan.lecture else False
@@ -567,13 +679,87 @@ def _check_voice(the_plan: Plan, params: Params) -> None:
                           f"silent with --narration none")
 
 
-def _start_next(running: list[str], waiting: list[str], finished: str,
-                report: Callable[[RenderEvent], None], total: int) -> None:
-    """The pool's freed worker takes the next queued scene: report it as started."""
-    running.remove(finished)
-    if waiting:
-        running.append(waiting.pop(0))
-        report(RenderEvent("started", running[-1], total))
+class _Progress:
+    """Reports a scene as started when the pool takes its first job: a pool of ``workers``
+    takes the queue in order, so the running jobs are known without asking the workers."""
+
+    def __init__(self, queue: list[Job], workers: int, report: Callable[[RenderEvent], None], total: int):
+        self.waiting, self.workers, self.report, self.total = list(queue), workers, report, total
+        self.started: set[str] = set()
+
+    def begin(self) -> None:
+        for _ in range(self.workers):
+            self._take()
+
+    def next(self, finished: Job) -> None:
+        self._take()
+
+    def _take(self) -> None:
+        if self.waiting:
+            scene = self.waiting.pop(0).scene_id
+            if scene not in self.started:
+                self.started.add(scene)
+                self.report(RenderEvent("started", scene, self.total))
+
+
+class _Joins:
+    """The chunks of each scene rendered in chunks: kept as they finish, joined when all are."""
+
+    def __init__(self, the_plan: Plan, jobs: list[Job]):
+        self.plan = the_plan
+        self.pending = {scene: {j.chunk_dir for j in jobs if j.scene_id == scene} for scene in the_plan.chunks}
+        self.results: dict[str, list[JobResult]] = {scene: [] for scene in the_plan.chunks}
+        self.broken: set[str] = set()
+        self.jobs = {scene: next((j for j in jobs if j.scene_id == scene), None) for scene in the_plan.chunks}
+
+    def store(self, scene: str) -> str:
+        return str(Path(self.plan.chunks[scene][0]).parent)
+
+    def ready_at_start(self) -> list[str]:
+        return [scene for scene, pending in self.pending.items() if not pending]
+
+    def failed(self, job: Job) -> bool:
+        """Note a failed job; whether its scene failed just now (report it once)."""
+        if job.beats is None:
+            return True
+        first = job.scene_id not in self.broken
+        self.broken.add(job.scene_id)
+        return first
+
+    def finished(self, job: Job, result: JobResult) -> bool:
+        """Keep a finished chunk; whether its scene can now be joined."""
+        chunked.keep(Path(result.staging_dir), Path(job.chunk_dir))
+        self.results[job.scene_id].append(result)
+        self.pending[job.scene_id].discard(job.chunk_dir)
+        return not self.pending[job.scene_id] and job.scene_id not in self.broken
+
+    def join(self, scene: str, out: Path) -> JobResult:
+        started = time.perf_counter()
+        spec = lecture.find_scene(scene)
+        parts = self.plan.parts[scene]
+        formats = tuple(self.jobs[scene].formats) if self.jobs[scene] else ()
+        the_join = chunked.Join(scene, stem(spec), tuple(self.plan.chunks[scene]),
+                                str((out / ".staging" / scene).resolve()), formats)
+        files, duration = chunked.join(the_join)
+        results = self.results[scene]
+        chunks = tuple({"beats": list(chunk_range(folder)), "seconds": round(r.seconds, 2),
+                        "peak_rss_mib": round(r.peak_rss_mib, 1)}
+                       for folder in self.plan.chunks[scene]
+                       for r in results if r.staging_dir and _same_chunk(r, folder))
+        # The scene's latency when its chunks ran side by side (each chunk's own time is recorded).
+        seconds = max((r.seconds for r in results), default=0.0) + time.perf_counter() - started
+        return JobResult(scene, parts.key, the_join.staging_dir, files, seconds,
+                         max((r.peak_rss_mib for r in results), default=0.0), duration, chunks)
+
+
+def chunk_range(folder: str) -> tuple[int, int]:
+    """The beats (first, last) of a chunk store folder, named ``<key>.<first>-<last>``."""
+    first, last = folder.rsplit(".", 1)[1].split("-")
+    return int(first), int(last)
+
+
+def _same_chunk(result: JobResult, folder: str) -> bool:
+    return Path(result.staging_dir).name.endswith("." + folder.rsplit(".", 1)[1])
 
 
 def _raise_interrupt(signum, frame):
