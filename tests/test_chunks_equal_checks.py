@@ -3,8 +3,7 @@ passes them all, and a copy with one known defect fails exactly the check for th
 
 The defects are the ones a chunked render could make: narration laid 20 ms late, a cue one frame
 off, a chunk whose first frame shows state from a second earlier (a stale tracker), a changed
-parameter. Runs without ``--chunks`` (whole renders only), so it checks the checks before the
-chunked render exists.
+parameter. It compares whole renders only, so it also runs where ``--chunks`` does not exist.
 """
 
 from __future__ import annotations
@@ -18,18 +17,20 @@ import pytest
 
 from sigsat.lesson import lecture
 from sigsat.production import naming
-from tests.test_chunks_equal import (FPS, Pair, check_beats, check_clip_sound, check_frames, check_length,
-                                     check_poster, check_subtitles, check_sync, render)
+from tests.test_chunks_equal import (FPS, Pair, _has_chunks, check_beats, check_clip_sound, check_frames,
+                                     check_length, check_poster, check_subtitles, check_sync, render)
 
 pytestmark = pytest.mark.slow
 STEM = naming.stem(lecture.find_scene("saturation"))
 CHECKS = (check_length, check_beats, check_subtitles, check_frames, check_poster, check_sync,
           check_clip_sound)
+#: A whole render: ``--chunks off`` once the option exists (its default, auto, may chunk).
+WHOLE = "off" if _has_chunks() else None
 
 
 @pytest.fixture(scope="module")
 def whole(tmp_path_factory) -> Path:
-    return render(tmp_path_factory.mktemp("whole"), "saturation", "low", None)
+    return render(tmp_path_factory.mktemp("whole"), "saturation", "low", WHOLE)
 
 
 def pair(whole: Path, other: Path) -> Pair:
@@ -89,7 +90,7 @@ def remux(video: Path, audio_shift: int = 0, stale: tuple[int, int] | None = Non
 
 
 def test_a_second_whole_render_passes_every_check(whole, tmp_path):
-    again = render(tmp_path, "saturation", "low", None)
+    again = render(tmp_path, "saturation", "low", WHOLE)
     assert failures(pair(whole, again)) == {}
 
 
@@ -124,7 +125,7 @@ def test_a_chunk_opening_on_stale_state_fails_only_the_frame_check(whole, tmp_pa
 
 def test_another_parameter_fails_every_whole_render_check(whole, tmp_path):
     (tmp_path / "p.toml").write_text("[saturation]\nthreshold = 2.5\n", encoding="utf-8")
-    other = render(tmp_path / "out", "saturation", "low", None, "--params", str(tmp_path / "p.toml"))
+    other = render(tmp_path / "out", "saturation", "low", WHOLE, "--params", str(tmp_path / "p.toml"))
     failed = failures(pair(whole, other))
     # The first beat's line is the same, so its clip's sound is too; everything else moved.
     assert set(failed) == {c.__name__ for c in CHECKS} - {"check_clip_sound"}
