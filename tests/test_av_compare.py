@@ -78,8 +78,9 @@ def burst(onset: float, length: float = 1.5, seed: int = 1) -> np.ndarray:
     return sound
 
 
-def encode_audio(path: Path, sound: np.ndarray) -> Path:
-    """``sound`` as AAC in an mp4, as sigsat's scene videos carry it (priming and all)."""
+def encode_audio(path: Path, sound: np.ndarray, late: int = 0) -> Path:
+    """``sound`` as AAC in an mp4, as sigsat's scene videos carry it (priming and all), its first
+    sample stamped ``late`` samples after 0."""
     import av
 
     with av.open(str(path), "w") as container:
@@ -87,7 +88,7 @@ def encode_audio(path: Path, sound: np.ndarray) -> Path:
         for start in range(0, sound.size, 1024):
             frame = av.AudioFrame.from_ndarray(sound[None, start:start + 1024].astype(np.float32),
                                                format="fltp", layout="mono")
-            frame.rate, frame.pts = RATE, start
+            frame.rate, frame.pts = RATE, late + start
             container.mux(stream.encode(frame))
         container.mux(stream.encode())
     return path
@@ -97,6 +98,11 @@ def test_decoded_sound_starts_where_it_was_encoded(tmp_path):
     sound, rate = mono_audio(encode_audio(tmp_path / "a.mp4", burst(0.5)))
     onset = np.flatnonzero(np.abs(sound) > 0.2)[0] / rate
     assert rate == RATE and onset == pytest.approx(0.5, abs=1e-3)
+
+
+def test_a_soundtrack_that_starts_late_is_placed_on_the_file_clock(tmp_path):
+    sound, rate = mono_audio(encode_audio(tmp_path / "a.mp4", burst(0.5), late=RATE // 4))
+    assert np.flatnonzero(np.abs(sound) > 0.2)[0] / rate == pytest.approx(0.75, abs=1e-3)
 
 
 @pytest.mark.parametrize("delay", [0.020, -0.020, 0.0])
