@@ -168,7 +168,8 @@ def check_beats(pair: Pair) -> None:
         # Everything manim records but the float duration and rate, which the container rounds
         # differently for a clip that opens a file (0.65 ms); the frame counts below pin those.
         same = {k: w[k] for k in w if k not in ("duration", "avg_frame_rate")}
-        assert {k: c.get(k) for k in same} == same, f"{pair.label}: sections.json entry of beat {beat}"
+        differ = {k: (c.get(k), v) for k, v in same.items() if c.get(k) != v}
+        assert not differ, f"{pair.label}: sections.json entry of beat {beat}, (chunked, whole): {differ}"
         assert float(c["duration"]) == pytest.approx(float(w["duration"]), abs=1e-3), (
             f"{pair.label}: beat {beat} lasts {c['duration']} s in sections.json, whole {w['duration']}")
         clip_w, clip_c = pair.whole / pair.stem / w["video"], pair.chunked / pair.stem / c["video"]
