@@ -116,6 +116,29 @@ MUTATIONS: tuple[Mutation, ...] = (
         "def _scene_lines(scene_id: str, inputs: dict) -> dict[str, str]:\n",
         "def _scene_lines(scene_id: str, inputs: dict) -> dict[str, str]:\n    from .pipeline import stem  # noqa\n",
         ("tests/test_layers.py::test_the_real_tree_has_no_cycle_and_no_wrong_way_import",)),
+    # Issue 10: a chunked render must equal a whole one (each row renders scene 1 whole and in 3 chunks).
+    Mutation(
+        "chunk-skipped-beat-no-caption", "scenes/common.py",
+        "            with self.voiceover(text=spoken(line), recording=f\"{stage.scene_id}/{name}\"):\n"
+        "                _show_caption(stage, line)\n",
+        "            with self.voiceover(text=spoken(line), recording=f\"{stage.scene_id}/{name}\"):\n"
+        "                if not skipped:\n                    _show_caption(stage, line)\n",
+        ("tests/test_chunks_equal.py::test_every_frame_looks_the_same[saturation-low-3]",)),
+    Mutation(
+        "chunk-narration-20ms-late", "sigsat/production/chunked.py",
+        'float(t + Fraction(b["audio_offset"])))',
+        'float(t + Fraction(b["audio_offset"])) + 0.02)',
+        ("tests/test_chunks_equal.py::test_narration_starts_with_each_beat_as_in_the_whole_render[saturation-low-3]",)),
+    Mutation(
+        "chunk-cues-2ms-late", "sigsat/production/chunked.py",
+        "_delta(t), _delta(",
+        "_delta(t + Fraction(2, 1000)), _delta(",
+        ("tests/test_chunks_equal.py::test_same_subtitle_times[saturation-low-3]",)),
+    Mutation(
+        "chunk-clips-misnumbered", "sigsat/production/chunked.py",
+        "video=f\"{b['index'] + 1:02d}_{b['name']}.mp4\")",
+        "video=f\"{b['index']:02d}_{b['name']}.mp4\")",
+        ("tests/test_chunks_equal.py::test_same_beats[saturation-low-3]",)),
 )
 
 #: Not copied: environments, caches, renders and version control (nothing a test reads).
