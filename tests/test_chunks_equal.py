@@ -36,15 +36,6 @@ CUE_S = 1.0005e-3
 FPS = {"low": 15, "high": 60}   # manim's -ql and -qh
 
 
-def cli_has_chunks() -> bool:
-    """Whether `sigsat render` takes --chunks (asked of its --help, as a user would find out)."""
-    done = subprocess.run([sys.executable, "-m", "sigsat.cli", "render", "--help"], capture_output=True,
-                          text=True)
-    return "--chunks" in done.stdout
-
-
-pytestmark = pytest.mark.skipif(not cli_has_chunks(), reason="`sigsat render` has no --chunks yet")
-
 
 def render(out: Path, scene: str, quality: str, chunks: str | None, *extra: str) -> Path:
     """``sigsat render SCENE`` into ``out`` (``chunks`` None: without the option at all); returns

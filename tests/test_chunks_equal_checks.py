@@ -17,15 +17,15 @@ import pytest
 
 from sigsat.lesson import lecture
 from sigsat.production import naming
-from tests.test_chunks_equal import (FPS, Pair, cli_has_chunks, check_beats, check_clip_sound, check_frames,
+from tests.test_chunks_equal import (FPS, Pair, check_beats, check_clip_sound, check_frames,
                                      check_length, check_poster, check_subtitles, check_sync, render)
 
 pytestmark = pytest.mark.slow
 STEM = naming.stem(lecture.find_scene("saturation"))
 CHECKS = (check_length, check_beats, check_subtitles, check_frames, check_poster, check_sync,
           check_clip_sound)
-#: A whole render: ``--chunks off`` once the option exists (its default, auto, may chunk).
-WHOLE = "off" if cli_has_chunks() else None
+#: A whole render: ``--chunks off`` (the default, auto, may chunk a scene).
+WHOLE = "off"
 
 
 @pytest.fixture(scope="module")
