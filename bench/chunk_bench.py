@@ -51,11 +51,17 @@ def one_scene(work: Path, quality: str, scene: str, rounds: int) -> float:
         chunked.append(sigsat(work, out, quality, scene, "--chunks", "auto", "--force"))
     split = entry(out, quality, scene).get("chunks", [])
     w, c = statistics.median(whole), statistics.median(chunked)
+    sigsat(work, out, quality, scene, "--chunks", "off", "--force", "--jobs", "1")
+    alone = entry(out, quality, scene)
     print(f"(1) {scene} at {quality}, re-rendered ({rounds} rounds, medians)")
     print(f"    whole   (--chunks off)  {w:7.1f} s   {' '.join(f'{t:.1f}' for t in whole)}")
     print(f"    chunked (--chunks auto) {c:7.1f} s   {' '.join(f'{t:.1f}' for t in chunked)}"
           f"   chunks: {[tuple(x['beats']) for x in split] or 'whole'}")
     print(f"    chunked / whole = {c / w:.2f}")
+    print(f"    one whole manim process: {alone['cpu_seconds']:.1f} s CPU in {alone['render_seconds']:.1f} s"
+          f" = {alone['cpu_seconds'] / alone['render_seconds']:.2f} cores busy (its encoder's threads): "
+          f"two such processes on {os.cpu_count()} cores can give at most "
+          f"{min(2.0, os.cpu_count() / (alone['cpu_seconds'] / alone['render_seconds'])):.2f}x")
     return w
 
 
@@ -67,8 +73,8 @@ def chunk_costs(work: Path, quality: str, scene: str, whole_seconds: float, coun
     per_second = whole_seconds / sum(lengths)
     print(f"\n(2) {scene} in chunks, one at a time (whole render: {whole_seconds:.1f} s for "
           f"{sum(lengths):.1f} s of video)")
-    print(f"    {'chunks':>6} {'beats':>7} {'draws s':>8} {'skips s':>8} {'seconds':>8} {'overhead':>9}"
-          f"   critical path on k workers (s, and ratio to whole)")
+    print(f"    {'chunks':>6} {'beats':>7} {'draws s':>8} {'skips s':>8} {'seconds':>8} {'CPU s':>7}"
+          f" {'overhead':>9}   critical path on k workers (s, and ratio to whole)")
     for n in counts:
         if n > len(lengths):
             continue
@@ -77,14 +83,21 @@ def chunk_costs(work: Path, quality: str, scene: str, whole_seconds: float, coun
         chunks = e["chunks"]
         seconds = [c["seconds"] for c in chunks]
         join = e["render_seconds"] - max(seconds)
-        paths = {k: chunking.critical_path(seconds, k) + join for k in (1, 2, 4, 8)}
+        cpu = [c["cpu_seconds"] for c in chunks]
+        # Enough cores that each worker runs as fast as alone (about 1.5 cores each at high
+        # quality), and one core per worker (each chunk then takes its CPU time).
+        paths = {k: chunking.critical_path(seconds, k) + join for k in (2, 4, 8)}
+        tight = {k: chunking.critical_path(cpu, k) + join for k in (4, 8)}
         shown = "  ".join(f"k={k}: {t:.1f} ({t / whole_seconds:.2f})" for k, t in paths.items())
+        shown += "; one core each: " + "  ".join(f"k={k}: {t:.1f} ({t / whole_seconds:.2f})"
+                                                 for k, t in tight.items())
         for i, c in enumerate(chunks):
             first, last = c["beats"]
             draws, skips = sum(lengths[first:last + 1]), sum(lengths[:first])
             extra = c["seconds"] - draws * per_second
             print(f"    {n if i == 0 else '':>6} {f'{first + 1}-{last + 1}':>7} {draws:8.1f} {skips:8.1f}"
-                  f" {c['seconds']:8.1f} {extra:9.1f}" + (f"   {shown}; join {join:.1f} s" if i == 0 else ""))
+                  f" {c['seconds']:8.1f} {c['cpu_seconds']:7.1f} {extra:9.1f}"
+                  + (f"   {shown}; join {join:.1f} s" if i == 0 else ""))
 
 
 def lesson(work: Path, quality: str, compare_off: bool) -> None:

@@ -109,7 +109,7 @@ def _entry_problem(entry: Any) -> str | None:
             return f'"{name}" is not an object of names'
     if "settings" in entry and not isinstance(entry["settings"], dict):
         return '"settings" is not an object'
-    for name in ("duration", "render_seconds", "peak_rss_mib"):
+    for name in ("duration", "render_seconds", "peak_rss_mib", "cpu_seconds"):
         if name in entry and not _is_number(entry[name]):
             return f'"{name}" is not a number'
     parts = entry.get("parts", [])

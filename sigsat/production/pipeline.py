@@ -136,14 +136,21 @@ class JobResult:
     peak_rss_mib: float
     duration: float
     chunks: tuple[dict, ...] = ()   # a scene joined from chunks: each one's beats, time, memory
+    cpu_seconds: float = 0.0        # CPU time of its manim processes (all chunks for a joined scene)
 
 
 _children: set[subprocess.Popen] = set()
 _children_lock = threading.Lock()
 
 
-def _run_manim(args: list[str], env: dict, cwd: Path, log: Path) -> float:
-    """Run manim, wait for it, return its peak resident memory in MiB; raise on failure."""
+@dataclass(frozen=True)
+class _Usage:
+    peak_rss_mib: float
+    cpu_seconds: float   # user + system time of the manim process and its threads
+
+
+def _run_manim(args: list[str], env: dict, cwd: Path, log: Path) -> _Usage:
+    """Run manim, wait for it, return its peak resident memory and CPU time; raise on failure."""
     # A wide console keeps rich from folding file names and the exception across lines.
     env = dict(env, COLUMNS="160")
     with open(log, "ab") as log_file:
@@ -160,7 +167,7 @@ def _run_manim(args: list[str], env: dict, cwd: Path, log: Path) -> float:
     if proc.returncode != 0:
         raise RenderError(f"{manim_failure(log.read_text(errors='replace'), proc.returncode)} "
                           f"(full log: {log})")
-    return usage.ru_maxrss / 1024
+    return _Usage(usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
 #: Causes known from the exception manim died of (a fragment of its message or its type), in words
@@ -253,12 +260,13 @@ def render_job(job: Job) -> JobResult:
     if job.beats is not None:
         env[CHUNK_ENV] = BeatRange(*job.beats, record=str(staging)).to_env()
         _share_tex(shared, media_dir)
-    peak = _run_manim([*common, "--save_sections", job.scene_file, job.cls], env, media_dir, log)
+    run = _run_manim([*common, "--save_sections", job.scene_file, job.cls], env, media_dir, log)
+    peak, cpu = run.peak_rss_mib, run.cpu_seconds
     if job.beats is not None:
         _share_tex(media_dir, shared)
         files = chunked.stage_chunk(made, job.cls, staging)
         return JobResult(job.scene_id, job.key, str(staging), files, time.perf_counter() - started, peak,
-                         media.probe(staging / chunked.CHUNK_VIDEO).duration)
+                         media.probe(staging / chunked.CHUNK_VIDEO).duration, cpu_seconds=cpu)
     video = staging / f"{job.stem}.mp4"
     shutil.move(made / f"{job.cls}.mp4", video)
     subtitles = (made / f"{job.cls}.srt").read_text()
@@ -269,12 +277,12 @@ def render_job(job: Job) -> JobResult:
     if "gif" in job.formats:
         media.write_gif(video, staging / f"{job.stem}.gif")
     if job.transparent:
-        peak = max(peak, _run_manim([*common, "-t", "--format", "mov", job.scene_file, job.cls],
-                                    env, media_dir, log))
+        alpha = _run_manim([*common, "-t", "--format", "mov", job.scene_file, job.cls], env, media_dir, log)
+        peak, cpu = max(peak, alpha.peak_rss_mib), cpu + alpha.cpu_seconds
         shutil.move(made / f"{job.cls}.mov", staging / f"{job.stem}_alpha.mov")
     files = scene_outputs(job.stem, job.formats, job.transparent)
     return JobResult(job.scene_id, job.key, str(staging), tuple(files),
-                     time.perf_counter() - started, peak, media.probe(video).duration)
+                     time.perf_counter() - started, peak, media.probe(video).duration, cpu_seconds=cpu)
 
 
 def _share_tex(source: Path, target: Path) -> None:
@@ -512,6 +520,7 @@ def _commit(result: JobResult, out: Path, manifest: dict, parts: KeyParts) -> No
         "duration": round(result.duration, 3),
         "render_seconds": round(result.seconds, 2),
         "peak_rss_mib": round(result.peak_rss_mib, 1),
+        "cpu_seconds": round(result.cpu_seconds, 2),
         **({"chunks": list(result.chunks)} if result.chunks else {}),
         "rendered": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
@@ -762,7 +771,8 @@ class _Joins:
 
     def finished(self, job: Job, result: JobResult) -> bool:
         """Keep a finished chunk; whether its scene can now be joined."""
-        timing = {"seconds": round(result.seconds, 2), "peak_rss_mib": round(result.peak_rss_mib, 1)}
+        timing = {"seconds": round(result.seconds, 2), "cpu_seconds": round(result.cpu_seconds, 2),
+                  "peak_rss_mib": round(result.peak_rss_mib, 1)}
         (Path(result.staging_dir) / chunked.CHUNK_TIMING).write_text(json.dumps(timing))
         chunked.keep(Path(result.staging_dir), Path(job.chunk_dir))
         self.pending[job.scene_id].discard(job.chunk_dir)
@@ -783,7 +793,8 @@ class _Joins:
         # The scene's latency when its chunks ran side by side.
         seconds = max(c["seconds"] for c in chunks) + time.perf_counter() - started
         return JobResult(scene, parts.key, the_join.staging_dir, files, seconds,
-                         max(c["peak_rss_mib"] for c in chunks), duration, chunks)
+                         max(c["peak_rss_mib"] for c in chunks), duration, chunks,
+                         sum(c.get("cpu_seconds", 0.0) for c in chunks))
 
 
 def chunk_range(folder: str) -> tuple[int, int]:
