@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from sigsat.lesson.params import Params
-from sigsat.production import pipeline
+from sigsat.production import chunked, pipeline
 
 SCENE = "saturation"
 SILENT = dataclasses.replace(Params(), narration=dataclasses.replace(Params().narration, mode="none"))
@@ -30,14 +32,27 @@ def earlier(tmp_path_factory) -> Path:
     return root
 
 
-def test_a_failed_chunk_loses_nothing_and_is_the_only_one_rendered_again(earlier, tmp_path, monkeypatch):
-    import shutil
+@dataclass
+class Copy:
+    """A copy of the earlier render to render into in chunks: root, options, scene folder, files."""
 
+    root: Path
+    options: pipeline.Options
+    out: Path
+    before: dict[str, bytes]
+
+
+@pytest.fixture
+def copy(earlier, tmp_path) -> Copy:
     root = tmp_path / "renders"
     shutil.copytree(earlier, root)
     options = pipeline.Options(out=root, chunks=2, jobs=2)
     out = pipeline.output_dir(options, SILENT)
-    before = files(out)
+    return Copy(root, options, out, files(out))
+
+
+def test_a_failed_chunk_loses_nothing_and_is_the_only_one_rendered_again(copy, tmp_path, monkeypatch):
+    root, options, out, before = copy.root, copy.options, copy.out, copy.before
     real = pipeline.render_job
     calls: list[tuple[int, int] | None] = []
 
@@ -77,16 +92,8 @@ def test_a_failed_chunk_loses_nothing_and_is_the_only_one_rendered_again(earlier
             assert ours[name] == theirs[name], f"beat clip {name} differs"
 
 
-def test_chunks_finished_before_a_failed_join_are_joined_without_rendering_again(earlier, tmp_path, monkeypatch):
-    import shutil
-
-    from sigsat.production import chunked
-
-    root = tmp_path / "renders"
-    shutil.copytree(earlier, root)
-    options = pipeline.Options(out=root, chunks=2, jobs=2)
-    out = pipeline.output_dir(options, SILENT)
-    before = files(out)
+def test_chunks_finished_before_a_failed_join_are_joined_without_rendering_again(copy, monkeypatch):
+    options, out, before = copy.options, copy.out, copy.before
     real_join = chunked.join
 
     def disk_full(job):
