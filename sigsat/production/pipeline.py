@@ -667,10 +667,18 @@ def _render_locked(the_plan: Plan, params: Params, options: Options, manifest: d
         done.append(result)
         report(RenderEvent("finished", result.scene_id, total, result.seconds))
 
+    def join(scene: str) -> None:
+        try:
+            land(joining.join(scene, out))
+        except (OSError, ValueError) as exc:   # media.MediaError is a ValueError
+            failures.append(f"{scene}: joining its chunks failed: {exc}")
+            report(RenderEvent("failed", scene, total))
+
     try:
         _remember_ranges(the_plan, options.out / ".cache")
         for scene in joining.ready_at_start():   # every chunk kept by an earlier render
-            land(joining.join(scene, out))
+            report(RenderEvent("started", scene, total))
+            join(scene)
         futures = {pool.submit(render_job, job): job for job in jobs}
         progress.begin()
         for future in as_completed(futures):
@@ -686,11 +694,7 @@ def _render_locked(the_plan: Plan, params: Params, options: Options, manifest: d
             if job.beats is None:
                 land(result)
             elif joining.finished(job, result):
-                try:
-                    land(joining.join(job.scene_id, out))
-                except (OSError, ValueError) as exc:   # media.MediaError is a ValueError
-                    failures.append(f"{job.scene_id}: joining its chunks failed: {exc}")
-                    report(RenderEvent("failed", job.scene_id, total))
+                join(job.scene_id)
             progress.next(job)
         if failures:
             raise RenderError("; ".join(failures))
