@@ -686,8 +686,8 @@ def _render_locked(the_plan: Plan, params: Params, options: Options, manifest: d
             try:
                 result = future.result()
             except RenderError as exc:  # the other scenes still render and land
-                failures.append(f"{job.scene_id}: {exc}")
-                if joining.failed(job):
+                if joining.failed(job):   # a scene's first failure; its other chunks' say the same
+                    failures.append(f"{job.scene_id}: {exc}")
                     report(RenderEvent("failed", job.scene_id, total))
                 progress.next(job)
                 continue
