@@ -13,6 +13,7 @@ import pytest
 
 from sigsat.lesson.params import Params
 from sigsat.production import chunked, pipeline
+from tests.av_compare import compare_frames
 
 SCENE = "saturation"
 SILENT = dataclasses.replace(Params(), narration=dataclasses.replace(Params().narration, mode="none"))
@@ -88,8 +89,9 @@ def test_a_failed_chunk_loses_nothing_and_is_the_only_one_rendered_again(copy, t
     for name in ours:
         if name.endswith(".srt") or name.endswith(".vtt"):
             assert ours[name] == theirs[name], name
-        if "/" in name and name.endswith(".mp4"):   # beat clips: silent, copied from manim's sections
-            assert ours[name] == theirs[name], f"beat clip {name} differs"
+        if "/" in name and name.endswith(".mp4"):   # beat clips: the same frames (x264's bytes may vary)
+            compared = compare_frames(out / name, whole / whole_out / name)
+            assert compared.frames_a == compared.frames_b and not compared.below(45.0), f"beat clip {name} differs"
 
 
 def test_chunks_finished_before_a_failed_join_are_joined_without_rendering_again(copy, monkeypatch):
