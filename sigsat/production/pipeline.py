@@ -392,29 +392,25 @@ def plan(specs: list[lecture.SceneSpec], params: Params, options: Options,
             kept = kept_ranges(cache, sid, result.parts[sid].key, len(costs[sid]))
             if kept and (mode == "auto" or mode == len(kept)):
                 by_scene[sid] = [chunking.Piece(sid, a, b, chunking.chunk_cost(costs[sid], a, b)) for a, b in kept]
-        pieces = sorted((p for ps in by_scene.values() for p in ps), key=lambda p: -p.cost)
-    for piece in pieces:
-        spec, key = todo[piece.scene], result.parts[piece.scene].key
-        whole = len(by_scene[piece.scene]) == 1
-        suffix = "" if whole else f".{piece.first}-{piece.last}"
-        store = cache / "chunks" / spec.id / f"{key}{suffix}"
+    for sid, scene_pieces in by_scene.items():
+        spec, key = todo[sid], result.parts[sid].key
+        whole = len(scene_pieces) == 1
+        ordered = sorted(scene_pieces, key=lambda p: p.first)
         if not whole:
-            result.chunks.setdefault(spec.id, [])
-            ordered = sorted(by_scene[spec.id], key=lambda p: p.first)
-            result.chunks[spec.id] = [str((cache / "chunks" / spec.id / f"{key}.{p.first}-{p.last}").resolve())
-                                      for p in ordered]
-            if not options.force and chunked.is_complete(store):
+            result.chunks[sid] = [str((cache / "chunks" / sid / f"{key}.{p.first}-{p.last}").resolve())
+                                  for p in ordered]
+        for n, piece in enumerate(ordered):
+            store = "" if whole else result.chunks[sid][n]
+            if store and not options.force and chunked.is_complete(Path(store)):
                 continue   # kept from an earlier render that did not finish
-        part = "" if whole else f".part{sorted(by_scene[spec.id], key=lambda p: p.first).index(piece)}"
-        result.jobs.append(Job(
-            scene_id=spec.id, cls=spec.cls, scene_file=str(scene_file(spec)), stem=stem(spec),
-            key=key, quality=options.quality, params_toml=toml,
-            media_dir=str((cache / "media" / f"{spec.id}{part}").resolve()),
-            staging_dir=str((out / ".staging" / f"{spec.id}{suffix}").resolve()),
-            formats=options.formats, transparent=options.transparent,
-            beats=None if whole else (piece.first, piece.last),
-            chunk_dir="" if whole else str(store.resolve()), cost=piece.cost,
-        ))
+            result.jobs.append(Job(
+                scene_id=sid, cls=spec.cls, scene_file=str(scene_file(spec)), stem=stem(spec),
+                key=key, quality=options.quality, params_toml=toml,
+                media_dir=str((cache / "media" / (sid if whole else f"{sid}.part{n}")).resolve()),
+                staging_dir=str((out / ".staging" / (sid if whole else f"{sid}.{piece.first}-{piece.last}")).resolve()),
+                formats=options.formats, transparent=options.transparent,
+                beats=None if whole else (piece.first, piece.last), chunk_dir=store, cost=piece.cost,
+            ))
     order = [s.id for s in lecture.SCENES]
     result.jobs.sort(key=lambda j: (order.index(j.scene_id), j.beats or (0, 0)))
     return result
@@ -689,13 +685,13 @@ def _render_locked(the_plan: Plan, params: Params, options: Options, manifest: d
                 if joining.failed(job):   # a scene's first failure; its other chunks' say the same
                     failures.append(f"{job.scene_id}: {exc}")
                     report(RenderEvent("failed", job.scene_id, total))
-                progress.next(job)
+                progress.next()
                 continue
             if job.beats is None:
                 land(result)
             elif joining.finished(job, result):
                 join(job.scene_id)
-            progress.next(job)
+            progress.next()
         if failures:
             raise RenderError("; ".join(failures))
         assembled = _assemble_lecture(out, manifest) if the_plan.lecture else False
@@ -739,7 +735,8 @@ class _Progress:
         for _ in range(self.workers):
             self._take()
 
-    def next(self, finished: Job) -> None:
+    def next(self) -> None:
+        """A job ended: its worker takes the next one."""
         self._take()
 
     def _take(self) -> None:
