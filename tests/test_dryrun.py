@@ -212,7 +212,7 @@ def test_a_scene_to_render_in_chunks_names_them_and_those_an_earlier_render_kept
     (first / "video.mp4").write_bytes(b"video")
     (first / "sections" / "sections.json").write_text("[]")
     (first / "timing.json").write_text('{"seconds": 1.0, "peak_rss_mib": 1.0}')
-    pipeline._remember_ranges(the_plan, tmp_path / ".cache")
+    pipeline._remember_ranges(pipeline.Batch.of(the_plan), tmp_path / ".cache")
     (again,) = dry_run([SCENE.id], SILENT, opts)
     assert again == line[:-1] + "; 1 kept from an earlier render)"
     assert [j.beats for j in pipeline.plan([SCENE], pipeline.with_overrides(SILENT, opts), opts).jobs] == \

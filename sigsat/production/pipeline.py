@@ -10,6 +10,7 @@ and the calling process moves them into place only when complete, then rewrites 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import dataclasses
 import datetime
 import hashlib
@@ -44,7 +45,8 @@ from .voice_store import espeak_available, recording_problems, unvoiced_lines
 
 __all__ = [
     "RenderError", "BusyError", "RenderEvent", "OutputRefused", "Options", "Job", "JobResult", "Plan",
-    "plan", "render_job", "render", "output_dir", "targets", "with_overrides", "scripts",
+    "plan", "assess", "make_jobs", "render_job", "render", "output_dir", "targets", "with_overrides",
+    "scripts", "tagged", "stop_tag", "LocalRunner", "Batch", "run_batch", "finish", "Unit", "Todo",
 ]
 
 class RenderError(RuntimeError):
@@ -60,13 +62,17 @@ class RenderEvent:
     """One step of a render for a progress display: plain data, so any executor can report it.
 
     ``kind`` is ``"started"``, ``"finished"`` (with ``seconds``, the scene's render time) or
-    ``"failed"``; ``total`` is the number of scenes this render renders.
+    ``"failed"``; ``total`` is the number of scenes this render renders. On a cluster, ``"running"``
+    also says that one of the scene's jobs began on ``worker`` (``beats``: a chunk's first and last
+    beat, None for the whole scene).
     """
 
     kind: str
     scene: str
     total: int
     seconds: float | None = None
+    worker: str = ""
+    beats: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -139,8 +145,33 @@ class JobResult:
     cpu_seconds: float = 0.0        # CPU time of its manim processes (all chunks for a joined scene)
 
 
-_children: set[subprocess.Popen] = set()
+#: Running manim processes, each with the tag of the render it belongs to (see :func:`tagged`).
+_children: dict[subprocess.Popen, str] = {}
 _children_lock = threading.Lock()
+_stopped_tags: set[str] = set()
+_tag: contextvars.ContextVar[str] = contextvars.ContextVar("sigsat_render_tag", default="")
+
+
+@contextlib.contextmanager
+def tagged(tag: str):
+    """Tag the manim processes this thread starts, so :func:`stop_tag` can kill only those (a
+    cluster worker runs jobs of several renders)."""
+    token = _tag.set(tag)
+    try:
+        yield
+    finally:
+        _tag.reset(token)
+
+
+def stop_tag(tag: str) -> int:
+    """Kill the manim processes tagged ``tag`` and any it would start later; how many were killed."""
+    with _children_lock:
+        _stopped_tags.add(tag)
+        procs = [proc for proc, t in _children.items() if t == tag]
+    for proc in procs:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+    return len(procs)
 
 
 @dataclass(frozen=True)
@@ -157,13 +188,15 @@ def _run_manim(args: list[str], env: dict, cwd: Path, log: Path) -> _Usage:
         proc = subprocess.Popen([sys.executable, "-m", "manim", "render", *args], cwd=cwd, env=env,
                                 stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         with _children_lock:
-            _children.add(proc)
+            _children[proc] = tag = _tag.get()
+            if tag and tag in _stopped_tags:   # its render was stopped while this job started
+                proc.kill()
         try:
             _, status, usage = os.wait4(proc.pid, 0)
             proc.returncode = os.waitstatus_to_exitcode(status)
         finally:
             with _children_lock:
-                _children.discard(proc)
+                _children.pop(proc, None)
     if proc.returncode != 0:
         raise RenderError(f"{manim_failure(log.read_text(errors='replace'), proc.returncode)} "
                           f"(full log: {log})")
@@ -256,7 +289,7 @@ def render_job(job: Job) -> JobResult:
               "--progress_bar", "none", "-v", "WARNING"]
     made = media_dir / "videos" / Path(job.scene_file).stem / folder
     shutil.rmtree(made, ignore_errors=True)  # a chunk's sections must be its own
-    shared = media_dir.with_name(job.scene_id)   # the scene's whole-render media folder
+    shared = media_dir.with_name(media_dir.name.split(".part")[0])   # the scene's whole-render media folder
     if job.beats is not None:
         env[CHUNK_ENV] = BeatRange(*job.beats, record=str(staging)).to_env()
         _share_tex(shared, media_dir)
@@ -328,7 +361,8 @@ def _stage_sections(sections: Path, job: Job, target: Path, video: Path) -> None
 
 @dataclass
 class Plan:
-    """What a render will do: every selected scene with its key and whether it is up to date."""
+    """What a render will do in one output folder: every selected scene with its key and whether
+    it is up to date."""
 
     out: Path
     jobs: list[Job] = field(default_factory=list)
@@ -339,12 +373,19 @@ class Plan:
     #: scene id -> its chunk store folders in beat order, for each scene rendered in chunks
     #: (chunks kept from an earlier, interrupted render have no job)
     chunks: dict[str, list[str]] = field(default_factory=dict)
+    #: the output root the folder is in (its gallery page), and the folder's manifest
+    root: Path = Path("renders")
+    manifest: dict = field(default_factory=dict, repr=False)
 
     @property
     def scenes(self) -> list[str]:
         """The scenes this render renders (whole or in chunks), in lesson order."""
         ids = {j.scene_id for j in self.jobs} | set(self.chunks)
         return [s.id for s in lecture.SCENES if s.id in ids]
+
+    def todo(self) -> list[str]:
+        """The selected scenes that are not up to date, in lesson order."""
+        return [s.id for s in lecture.SCENES if s.id in self.parts and s.id not in self.up_to_date]
 
 
 def select(names: Iterable[str]) -> list[lecture.SceneSpec]:
@@ -358,62 +399,100 @@ def _up_to_date(entry: dict | None, key: str, out: Path) -> bool:
     return bool(entry) and entry["key"] == key and manifest_mod.damaged(out, entry) is None
 
 
-def plan(specs: list[lecture.SceneSpec], params: Params, options: Options,
-         manifest: dict | None = None) -> Plan:
-    """Which of ``specs`` need rendering into the output folder, given its ``manifest`` (default:
-    the folder's own; an unreadable one knows nothing)."""
+def assess(specs: list[lecture.SceneSpec], params: Params, options: Options,
+           manifest: dict | None = None) -> Plan:
+    """Each of ``specs``'s key in the output folder and whether it is up to date there, given the
+    folder's ``manifest`` (default: the folder's own; an unreadable one knows nothing); no jobs."""
     out = output_dir(options, params)
     if manifest is None:
         try:
             manifest = manifest_mod.load(out)
         except manifest_mod.ManifestError:
             manifest = manifest_mod.empty()
-    cache = options.out / ".cache"
-    toml = params_mod.to_toml(params, comments=False)
-    result = Plan(out, lecture=len(specs) == len(lecture.SCENES))
-    todo: dict[str, lecture.SceneSpec] = {}
+    result = Plan(out, lecture=len(specs) == len(lecture.SCENES), root=options.out, manifest=manifest)
     for spec in specs:
         parts = key_parts(spec, params, options.quality, options.transparent, tuple(options.formats))
         result.parts[spec.id] = parts
-        entry = manifest["scenes"].get(spec.id)
-        if not options.force and _up_to_date(entry, parts.key, out):
+        if not options.force and _up_to_date(manifest["scenes"].get(spec.id), parts.key, out):
             result.up_to_date.append(spec.id)
-        else:
-            todo[spec.id] = spec
+    return result
+
+
+def plan(specs: list[lecture.SceneSpec], params: Params, options: Options,
+         manifest: dict | None = None) -> Plan:
+    """Which of ``specs`` need rendering into the output folder, given its ``manifest`` (default:
+    the folder's own; an unreadable one knows nothing), and the jobs that render them."""
+    result = assess(specs, params, options, manifest)
+    toml = params_mod.to_toml(params, comments=False)
+    todo = {(sid, result.parts[sid].key): Todo(lecture.find_scene(sid), toml, result.out,
+                                               beat_estimates(lecture.find_scene(sid), params, options.quality,
+                                                              result.out, result.manifest))
+            for sid in result.todo()}
+    result.jobs, chunks = make_jobs(todo, options, options.out / ".cache")
+    result.chunks = {sid: folders for (sid, _key), folders in chunks.items()}
+    return result
+
+
+#: One scene render: (scene id, render key). A sweep's variants share a unit when their keys agree.
+Unit = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Todo:
+    """A unit to render: its scene, the parameters as TOML, the output folder it is staged in,
+    and its beats' estimated render seconds."""
+
+    spec: lecture.SceneSpec
+    params_toml: str
+    out: Path
+    costs: list[float]
+
+
+def make_jobs(todo: dict[Unit, Todo], options: Options, cache: Path,
+              media_names: dict[Unit, str] | None = None) -> tuple[list[Job], dict[Unit, list[str]]]:
+    """The jobs that render ``todo``, whole or in chunks of beats (:func:`chunking.plan_pieces`
+    over ``options.jobs`` workers), and each chunked unit's chunk store folders in beat order.
+
+    ``media_names`` names a unit's manim media folder under ``cache/media`` (default: its scene
+    id; units of one scene that render side by side need their own).
+    """
     # A transparent render runs manim twice per scene: kept whole.
     mode = "off" if options.transparent else options.chunks
-    costs = {sid: beat_estimates(spec, params, options.quality, out, manifest) for sid, spec in todo.items()}
-    pieces = chunking.plan_pieces(costs, max(1, options.jobs), mode) if todo else []
-    by_scene: dict[str, list[chunking.Piece]] = {}
+    names = {unit: f"{unit[0]}@{unit[1]}" for unit in todo}   # chunking.Piece names one scene
+    pieces = chunking.plan_pieces({names[u]: t.costs for u, t in todo.items()}, max(1, options.jobs), mode) \
+        if todo else []
+    by_unit: dict[Unit, list[chunking.Piece]] = {}
     for piece in pieces:
-        by_scene.setdefault(piece.scene, []).append(piece)
+        by_unit.setdefault(tuple(piece.scene.split("@", 1)), []).append(piece)
     if mode != "off" and not options.force:
-        for sid in todo:   # a render that did not finish chose these chunks: keep to them
-            kept = kept_ranges(cache, sid, result.parts[sid].key, len(costs[sid]))
+        for unit, t in todo.items():   # a render that did not finish chose these chunks: keep to them
+            kept = kept_ranges(cache, *unit, len(t.costs))
             if kept and (mode == "auto" or mode == len(kept)):
-                by_scene[sid] = [chunking.Piece(sid, a, b, chunking.chunk_cost(costs[sid], a, b)) for a, b in kept]
-    for sid, scene_pieces in by_scene.items():
-        spec, key = todo[sid], result.parts[sid].key
-        whole = len(scene_pieces) == 1
-        ordered = sorted(scene_pieces, key=lambda p: p.first)
+                by_unit[unit] = [chunking.Piece(names[unit], a, b, chunking.chunk_cost(t.costs, a, b))
+                                 for a, b in kept]
+    jobs, chunks = [], {}
+    for unit, unit_pieces in by_unit.items():
+        (sid, key), t = unit, todo[unit]
+        whole = len(unit_pieces) == 1
+        ordered = sorted(unit_pieces, key=lambda p: p.first)
+        media_name = (media_names or {}).get(unit, sid)
         if not whole:
-            result.chunks[sid] = [str((cache / "chunks" / sid / f"{key}.{p.first}-{p.last}").resolve())
-                                  for p in ordered]
+            chunks[unit] = [str((cache / "chunks" / sid / f"{key}.{p.first}-{p.last}").resolve()) for p in ordered]
         for n, piece in enumerate(ordered):
-            store = "" if whole else result.chunks[sid][n]
+            store = "" if whole else chunks[unit][n]
             if store and not options.force and chunked.is_complete(Path(store)):
                 continue   # kept from an earlier render that did not finish
-            result.jobs.append(Job(
-                scene_id=sid, cls=spec.cls, scene_file=str(scene_file(spec)), stem=stem(spec),
-                key=key, quality=options.quality, params_toml=toml,
-                media_dir=str((cache / "media" / (sid if whole else f"{sid}.part{n}")).resolve()),
-                staging_dir=str((out / ".staging" / (sid if whole else f"{sid}.{piece.first}-{piece.last}")).resolve()),
+            jobs.append(Job(
+                scene_id=sid, cls=t.spec.cls, scene_file=str(scene_file(t.spec)), stem=stem(t.spec),
+                key=key, quality=options.quality, params_toml=t.params_toml,
+                media_dir=str((cache / "media" / (media_name if whole else f"{media_name}.part{n}")).resolve()),
+                staging_dir=str((t.out / ".staging" / (sid if whole else f"{sid}.{piece.first}-{piece.last}")).resolve()),
                 formats=options.formats, transparent=options.transparent,
                 beats=None if whole else (piece.first, piece.last), chunk_dir=store, cost=piece.cost,
             ))
     order = [s.id for s in lecture.SCENES]
-    result.jobs.sort(key=lambda j: (order.index(j.scene_id), j.beats or (0, 0)))
-    return result
+    jobs.sort(key=lambda j: (order.index(j.scene_id), j.key, j.beats or (0, 0)))
+    return jobs, chunks
 
 
 def _ranges_file(cache: Path, scene: str, key: str) -> Path:
@@ -434,11 +513,10 @@ def kept_ranges(cache: Path, scene: str, key: str, beats: int) -> list[tuple[int
     return ranges
 
 
-def _remember_ranges(the_plan: Plan, cache: Path) -> None:
+def _remember_ranges(batch: "Batch", cache: Path) -> None:
     """Write each chunked scene's beat ranges beside its chunks, so that a render after a failure
     splits it the same way and re-renders only the chunks that are missing."""
-    for scene, folders in the_plan.chunks.items():
-        key = the_plan.parts[scene].key
+    for (scene, key), folders in batch.chunks.items():
         path = _ranges_file(cache, scene, key)
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, json.dumps([list(chunk_range(f)) for f in folders]))
@@ -560,9 +638,10 @@ class Report:
 
 def _kill_children() -> None:
     with _children_lock:
-        for proc in list(_children):
-            with contextlib.suppress(ProcessLookupError):
-                proc.kill()
+        procs = list(_children)
+    for proc in procs:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
 
 
 def targets(specs: Iterable[lecture.SceneSpec], options: Options) -> list[str]:
@@ -599,10 +678,13 @@ def render(
     executor: Executor | None = None,
     progress: Callable[[RenderEvent], None] | None = None,
     extra_targets: Iterable[str] = (),
+    runner: "Runner | None" = None,
 ) -> Report:
     """Render the named scenes (all when none are named) and, for all of them, the lecture.
 
     ``progress`` is called with a :class:`RenderEvent` when a scene starts, finishes or fails.
+    Jobs run on ``runner`` (a cluster's, :mod:`sigsat.production.farm`), else in manim processes
+    on this machine through ``executor`` (default: a thread pool of ``options.jobs``).
 
     ``extra_targets`` names files a later step writes in the output folder (decks, storyboards):
     they are checked with the render's own before anything is written.
@@ -629,26 +711,89 @@ def render(
             _clean_leftovers(out)
             manifest = manifest_mod.read_or_set_aside(out)
             the_plan = plan(specs, params, options, manifest)
-            _check_voice(the_plan, params)  # before the folder is claimed: a refusal changes nothing
+            _check_voice(the_plan.jobs, params)  # before the folder is claimed: a refusal changes nothing
             if not manifest_mod.is_sigsat_folder(out):
                 manifest_mod.write(out, manifest)  # the folder is sigsat's from now on
-            return _render_locked(the_plan, params, options, manifest, executor,
-                                  progress or (lambda _event: None))
+            batch = Batch.of(the_plan)
+            work = runner or LocalRunner(executor, options.jobs)
+            try:
+                results = run_batch(batch, options.out / ".cache", options, work, progress or (lambda _e: None))
+            finally:
+                if runner is None:
+                    work.close()
+            return finish(the_plan, batch, results)
         finally:
             _clean_leftovers(out)
 
 
-def _render_locked(the_plan: Plan, params: Params, options: Options, manifest: dict,
-                   executor: Executor | None, report: Callable[[RenderEvent], None]) -> Report:
-    out = the_plan.out
+class LocalRunner:
+    """Jobs as manim processes on this machine, through a :class:`concurrent.futures.Executor`.
+
+    The interface every runner has (:class:`sigsat.production.farm.Farm` is the cluster's):
+    ``workers`` (jobs at once), ``submit(job)`` (a future), ``receive(job, future)`` (its
+    :class:`JobResult`, in the calling thread), ``stop()`` (kill every running job) and
+    ``watch(callback)``, which a runner that knows where jobs start calls as
+    ``callback(job, worker)``; this one does not (``reports_starts`` is False).
+    """
+
+    reports_starts = False
+
+    def __init__(self, executor: Executor | None = None, workers: int = 1):
+        self.workers = max(1, workers)
+        self.own = executor is None
+        self.pool = executor or ThreadPoolExecutor(max_workers=self.workers)
+
+    def submit(self, job: Job) -> Future:
+        return self.pool.submit(render_job, job)
+
+    def receive(self, job: Job, future: Future) -> JobResult:
+        return future.result()
+
+    def watch(self, callback: Callable[[Job, str], None]) -> None:
+        pass
+
+    def stop(self) -> None:
+        _kill_children()
+
+    def close(self) -> None:
+        if self.own:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+@dataclass
+class Batch:
+    """The renders one run does, and the output folders each one lands in.
+
+    A plain render has one folder; a sweep's variants share every unit whose key they agree on.
+    """
+
+    jobs: list[Job]
+    chunks: dict[Unit, list[str]]            # a chunked unit's store folders, in beat order
+    homes: dict[Unit, list[Plan]]            # the folders a unit lands in; staged in the first
+    labels: dict[Unit, str] = field(default_factory=dict)   # a unit's name in progress reports
+
+    @classmethod
+    def of(cls, the_plan: Plan) -> "Batch":
+        units = {sid: (sid, the_plan.parts[sid].key) for sid in the_plan.scenes}
+        return cls(list(the_plan.jobs), {units[sid]: f for sid, f in the_plan.chunks.items()},
+                   {unit: [the_plan] for unit in units.values()})
+
+    def label(self, unit: Unit) -> str:
+        return self.labels.get(unit, unit[0])
+
+
+def run_batch(batch: Batch, cache: Path, options: Options, runner, report: Callable[[RenderEvent], None]
+              ) -> dict[Unit, JobResult]:
+    """Render every unit of ``batch`` on ``runner``, join chunked units, and commit each result
+    into every folder that takes it; the results by unit. Raises :class:`RenderError` naming
+    every unit that failed, after the others landed."""
     # Longest first keeps every core busy to the end (the planner's estimates).
-    jobs = sorted(the_plan.jobs, key=lambda j: -j.cost)
-    total = len(the_plan.scenes)
-    progress = _Progress(jobs, max(1, options.jobs), report, total)
-    joining = _Joins(the_plan, jobs, options)
-    done: list[JobResult] = []
-    own_pool = executor is None
-    pool = executor or ThreadPoolExecutor(max_workers=max(1, options.jobs))
+    jobs = sorted(batch.jobs, key=lambda j: -j.cost)
+    total = len(batch.homes)
+    progress = _Progress(jobs, runner.workers, report, total, batch)
+    runner.watch(progress.running)
+    joining = _Joins(batch, jobs, options)
+    done: dict[Unit, JobResult] = {}
     previous = signal.getsignal(signal.SIGTERM)
     # SIGTERM cleans up like Ctrl-C, unless the caller (sigsat's CLI) already handles it.
     if threading.current_thread() is threading.main_thread() and previous == signal.SIG_DFL:
@@ -656,67 +801,93 @@ def _render_locked(the_plan: Plan, params: Params, options: Options, manifest: d
     futures: dict[Future, Job] = {}
     failures: list[str] = []
 
-    def land(result: JobResult) -> None:
-        _commit(result, out, manifest, the_plan.parts[result.scene_id])
+    def land(unit: Unit, result: JobResult) -> None:
+        _land(result, batch.homes[unit])
         if result.chunks:
-            shutil.rmtree(Path(joining.store(result.scene_id)), ignore_errors=True)
-        done.append(result)
-        report(RenderEvent("finished", result.scene_id, total, result.seconds))
+            shutil.rmtree(Path(joining.store(unit)), ignore_errors=True)
+        done[unit] = result
+        report(RenderEvent("finished", batch.label(unit), total, result.seconds))
 
-    def join(scene: str) -> None:
+    def join(unit: Unit) -> None:
         try:
-            land(joining.join(scene, out))
+            land(unit, joining.join(unit))
         except (OSError, ValueError) as exc:   # media.MediaError is a ValueError
-            failures.append(f"{scene}: joining its chunks failed: {exc}")
-            report(RenderEvent("failed", scene, total))
+            failures.append(f"{batch.label(unit)}: joining its chunks failed: {exc}")
+            report(RenderEvent("failed", batch.label(unit), total))
 
     try:
-        _remember_ranges(the_plan, options.out / ".cache")
-        for scene in joining.ready_at_start():   # every chunk kept by an earlier render
-            report(RenderEvent("started", scene, total))
-            join(scene)
-        futures = {pool.submit(render_job, job): job for job in jobs}
+        _remember_ranges(batch, cache)
+        for unit in joining.ready_at_start():   # every chunk kept by an earlier render
+            report(RenderEvent("started", batch.label(unit), total))
+            join(unit)
+        futures = {runner.submit(job): job for job in jobs}
         progress.begin()
         for future in as_completed(futures):
             job = futures[future]
+            unit = (job.scene_id, job.key)
             try:
-                result = future.result()
+                result = runner.receive(job, future)
             except RenderError as exc:  # the other scenes still render and land
+                if getattr(exc, "fatal", False):
+                    raise
                 if joining.failed(job):   # a scene's first failure; its other chunks' say the same
-                    failures.append(f"{job.scene_id}: {exc}")
-                    report(RenderEvent("failed", job.scene_id, total))
+                    failures.append(f"{batch.label(unit)}: {exc}")
+                    report(RenderEvent("failed", batch.label(unit), total))
                 progress.next()
                 continue
             if job.beats is None:
-                land(result)
+                land(unit, result)
             elif joining.finished(job, result):
-                join(job.scene_id)
+                join(unit)
             progress.next()
         if failures:
             raise RenderError("; ".join(failures))
-        assembled = _assemble_lecture(out, manifest) if the_plan.lecture else False
-        gallery.write_gallery(options.out)
     except BaseException:
         for f in futures:
             f.cancel()
-        _kill_children()
+        runner.stop()
         raise
     finally:
-        try:
-            if own_pool:
-                pool.shutdown(wait=True, cancel_futures=True)
-        finally:
-            if threading.current_thread() is threading.main_thread():
-                signal.signal(signal.SIGTERM, previous)
-    return Report(out, done, the_plan.up_to_date, assembled)
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, previous)
+    return done
 
 
-def _check_voice(the_plan: Plan, params: Params) -> None:
+def _land(result: JobResult, homes: list[Plan]) -> None:
+    """Commit a staged result into the first folder and, linked from the staged files (a copy
+    where a hard link cannot be made), into every other."""
+    staged = Path(result.staging_dir)
+    extra = []
+    for home in homes[1:]:
+        target = home.out / ".staging" / f"{result.scene_id}.shared"
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(staged, target, copy_function=_link_or_copy)
+        extra.append((dataclasses.replace(result, staging_dir=str(target)), home))
+    for res, home in [(result, homes[0]), *extra]:
+        _commit(res, home.out, home.manifest, home.parts[result.scene_id])
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def finish(the_plan: Plan, batch: Batch, results: dict[Unit, JobResult]) -> Report:
+    """Assemble the folder's lecture when every scene is in it, rewrite the gallery page."""
+    assembled = _assemble_lecture(the_plan.out, the_plan.manifest) if the_plan.lecture else False
+    gallery.write_gallery(the_plan.root)
+    mine = [r for unit, r in results.items() if any(h is the_plan for h in batch.homes[unit])]
+    return Report(the_plan.out, mine, the_plan.up_to_date, assembled)
+
+
+def _check_voice(jobs: list[Job], params: Params) -> None:
     """Stop before any manim run when a line must be synthesised and espeak-ng is missing (a warm
     voice store renders without it)."""
     if params.narration.mode != "espeak" or espeak_available():
         return
-    unvoiced = unvoiced_lines([lecture.find_scene(j.scene_id) for j in the_plan.jobs], params)
+    unvoiced = unvoiced_lines([lecture.find_scene(j.scene_id) for j in jobs], params)
     if unvoiced:
         raise RenderError(f"espeak-ng is not installed and {len(unvoiced)} narration line(s) are not in "
                           f"the voice store {narration.voice_cache_dir()}: install espeak-ng, or render "
@@ -724,12 +895,17 @@ def _check_voice(the_plan: Plan, params: Params) -> None:
 
 
 class _Progress:
-    """Reports a scene as started when the pool takes its first job: a pool of ``workers``
-    takes the queue in order, so the running jobs are known without asking the workers."""
+    """Reports a unit as started when its first job starts. A local pool of ``workers`` takes
+    the queue in order, so the running jobs are known without asking the workers; a runner that
+    knows (a cluster) calls :meth:`running` instead, naming the worker."""
 
-    def __init__(self, queue: list[Job], workers: int, report: Callable[[RenderEvent], None], total: int):
+    def __init__(self, queue: list[Job], workers: int, report: Callable[[RenderEvent], None], total: int,
+                 batch: Batch):
         self.waiting, self.workers, self.report, self.total = list(queue), workers, report, total
-        self.started: set[str] = set()
+        self.batch = batch
+        self.started: set[Unit] = set()
+        self.lock = threading.Lock()
+        self.told = False   # the runner reports where jobs start
 
     def begin(self) -> None:
         for _ in range(self.workers):
@@ -740,60 +916,76 @@ class _Progress:
         self._take()
 
     def _take(self) -> None:
-        if self.waiting:
-            scene = self.waiting.pop(0).scene_id
-            if scene not in self.started:
-                self.started.add(scene)
-                self.report(RenderEvent("started", scene, self.total))
+        if self.waiting and not self.told:
+            self._start(self.waiting.pop(0))
+
+    def _start(self, job: Job) -> None:
+        unit = (job.scene_id, job.key)
+        with self.lock:
+            first = unit not in self.started
+            self.started.add(unit)
+        if first:
+            self.report(RenderEvent("started", self.batch.label(unit), self.total))
+
+    def running(self, job: Job, worker: str) -> None:
+        """A runner saw ``job`` begin on ``worker`` (called from the runner's own thread)."""
+        self.told = True
+        self._start(job)
+        self.report(RenderEvent("running", self.batch.label((job.scene_id, job.key)), self.total,
+                                worker=worker, beats=job.beats))
 
 
 class _Joins:
-    """The chunks of each scene rendered in chunks: kept as they finish, joined when all are."""
+    """The chunks of each unit rendered in chunks: kept as they finish, joined when all are."""
 
-    def __init__(self, the_plan: Plan, jobs: list[Job], options: Options):
-        self.plan = the_plan
-        self.pending = {scene: {j.chunk_dir for j in jobs if j.scene_id == scene} for scene in the_plan.chunks}
-        self.broken: set[str] = set()
+    def __init__(self, batch: Batch, jobs: list[Job], options: Options):
+        self.batch = batch
+        self.pending = {unit: {j.chunk_dir for j in jobs if (j.scene_id, j.key) == unit} for unit in batch.chunks}
+        self.broken: set[Unit] = set()
         self.options = options
 
-    def store(self, scene: str) -> str:
-        return str(Path(self.plan.chunks[scene][0]).parent)
+    def store(self, unit: Unit) -> str:
+        return str(Path(self.batch.chunks[unit][0]).parent)
 
-    def ready_at_start(self) -> list[str]:
-        return [scene for scene, pending in self.pending.items() if not pending]
+    def ready_at_start(self) -> list[Unit]:
+        return [unit for unit, pending in self.pending.items() if not pending]
 
     def failed(self, job: Job) -> bool:
-        """Note a failed job; whether its scene failed just now (report it once)."""
+        """Note a failed job; whether its unit failed just now (report it once)."""
         if job.beats is None:
             return True
-        first = job.scene_id not in self.broken
-        self.broken.add(job.scene_id)
+        unit = (job.scene_id, job.key)
+        first = unit not in self.broken
+        self.broken.add(unit)
         return first
 
     def finished(self, job: Job, result: JobResult) -> bool:
-        """Keep a finished chunk; whether its scene can now be joined."""
+        """Keep a finished chunk; whether its unit can now be joined."""
+        unit = (job.scene_id, job.key)
         timing = {"seconds": round(result.seconds, 2), "cpu_seconds": round(result.cpu_seconds, 2),
                   "peak_rss_mib": round(result.peak_rss_mib, 1)}
         (Path(result.staging_dir) / chunked.CHUNK_TIMING).write_text(json.dumps(timing))
         chunked.keep(Path(result.staging_dir), Path(job.chunk_dir))
-        self.pending[job.scene_id].discard(job.chunk_dir)
-        return not self.pending[job.scene_id] and job.scene_id not in self.broken
+        self.pending[unit].discard(job.chunk_dir)
+        return not self.pending[unit] and unit not in self.broken
 
-    def join(self, scene: str, out: Path) -> JobResult:
+    def join(self, unit: Unit) -> JobResult:
         started = time.perf_counter()
+        scene, key = unit
         spec = lecture.find_scene(scene)
-        parts = self.plan.parts[scene]
+        out = self.batch.homes[unit][0].out
+        folders = self.batch.chunks[unit]
         fps = int(QUALITIES[self.options.quality][1].split("p")[1])   # manim's folder name: 480p15
-        the_join = chunked.Join(scene, stem(spec), tuple(self.plan.chunks[scene]),
+        the_join = chunked.Join(scene, stem(spec), tuple(folders),
                                 str((out / ".staging" / scene).resolve()), fps, tuple(self.options.formats))
         files, duration = chunked.join(the_join)
         # Every chunk's own time and memory, those kept from an earlier render included.
         chunks = tuple({"beats": list(chunk_range(folder)),
                         **json.loads((Path(folder) / chunked.CHUNK_TIMING).read_text())}
-                       for folder in self.plan.chunks[scene])
+                       for folder in folders)
         # The scene's latency when its chunks ran side by side.
         seconds = max(c["seconds"] for c in chunks) + time.perf_counter() - started
-        return JobResult(scene, parts.key, the_join.staging_dir, files, seconds,
+        return JobResult(scene, key, the_join.staging_dir, files, seconds,
                          max(c["peak_rss_mib"] for c in chunks), duration, chunks,
                          sum(c.get("cpu_seconds", 0.0) for c in chunks))
 
