@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import os
 import signal
@@ -59,6 +60,12 @@ def _render_options(p: argparse.ArgumentParser, formats: bool = True) -> None:
     p.add_argument("--chunks", type=_chunks, default="auto", metavar="auto|off|N",
                    help="split scenes into chunks of whole beats rendered in parallel: auto when "
                         "workers would idle (default), off, or N chunks per scene")
+    farm = p.add_mutually_exclusive_group()
+    farm.add_argument("--cluster", type=_cluster, metavar="local[:N]",
+                      help="render on a Dask cluster of N worker processes on this machine (needs the "
+                           "[cluster] extra; default N: one per core); --jobs is then the cluster's size")
+    farm.add_argument("--scheduler", type=_scheduler, metavar="tcp://HOST:PORT",
+                      help="render on the workers of a running Dask scheduler (README: Rendering on a cluster)")
 
 
 def _max_jobs() -> int:
@@ -91,6 +98,23 @@ def _chunks(text: str) -> str | int:
         raise argparse.ArgumentTypeError(f"must be 'auto', 'off' or a whole number of chunks from 1 "
                                          f"to 64, got {text!r}")
     return value
+
+
+def _cluster(text: str) -> int:
+    from .production.farm import parse_cluster
+
+    try:
+        return parse_cluster(text, _max_jobs())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _scheduler(text: str) -> str:
+    import re
+
+    if not re.fullmatch(r"(tcp|tls)://[^\s/:]+:\d{1,5}", text):
+        raise argparse.ArgumentTypeError(f"must be a scheduler address such as tcp://HOST:8786, got {text!r}")
+    return text
 
 
 def _output_root(text: str) -> Path:
@@ -228,6 +252,14 @@ def _finished_line(done: int, event) -> str:
     return f"[{done}/{event.total}] {event.scene} rendered in {event.seconds:.1f} s"
 
 
+def _running_part(event) -> str:
+    """``beats 1-3 on tcp://10.0.0.5:40311``: where a job of a scene began (a cluster's report)."""
+    if not event.beats:
+        return f"on {event.worker}"
+    first, last = event.beats[0] + 1, event.beats[1] + 1
+    return (f"beat {first}" if first == last else f"beats {first}-{last}") + f" on {event.worker}"
+
+
 class _Lines(contextlib.AbstractContextManager):
     """Progress for logs and pipes: one plain line per finished scene (a failed one is named
     by the render's own one-line error on standard error at the end)."""
@@ -242,6 +274,8 @@ class _Lines(contextlib.AbstractContextManager):
         if event.kind == "finished":
             self.done += 1
             print(_finished_line(self.done, event), file=self.stream, flush=True)
+        elif event.kind == "running":
+            print(f"      {event.scene}: {_running_part(event)}", file=self.stream, flush=True)
 
 
 class _Bars(contextlib.AbstractContextManager):
@@ -254,6 +288,7 @@ class _Bars(contextlib.AbstractContextManager):
         self.bars = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                              TimeElapsedColumn(), console=console, transient=True)
         self.tasks: dict = {}
+        self.where: dict[str, list[str]] = {}
         self.done = 0
 
     def __enter__(self):
@@ -266,6 +301,12 @@ class _Bars(contextlib.AbstractContextManager):
     def __call__(self, event) -> None:
         if event.kind == "started":
             self.tasks[event.scene] = self.bars.add_task(f"rendering {event.scene}", total=None)
+            self.where[event.scene] = []
+        elif event.kind == "running":
+            if event.scene in self.tasks:
+                self.where[event.scene].append(_running_part(event))
+                self.bars.update(self.tasks[event.scene],
+                                 description=f"rendering {event.scene} ({', '.join(self.where[event.scene])})")
         else:
             self.bars.remove_task(self.tasks.pop(event.scene))
             self.done += 1
@@ -304,9 +345,11 @@ def _run_render(args, extra_targets=()):
         _say(problem)
         raise SystemExit(EXIT_FAILED)
     try:
-        with _progress() as progress:
+        with _farm(args) as farm, _progress() as progress:
+            if farm is not None:
+                options = dataclasses.replace(options, jobs=farm.workers)
             return render(args.scenes, params, options, progress=progress,
-                          extra_targets=extra_targets)
+                          extra_targets=extra_targets, runner=farm)
     except OutputRefused as exc:
         _say(str(exc))
         raise SystemExit(EXIT_USAGE) from None
@@ -320,6 +363,24 @@ def _run_render(args, extra_targets=()):
         how = "terminated" if isinstance(exc, Terminated) else "interrupted"
         _say(f"{how}; finished scenes and earlier renders are kept")
         raise SystemExit(EXIT_TERMINATED if how == "terminated" else EXIT_INTERRUPTED) from None
+
+
+@contextlib.contextmanager
+def _farm(args):
+    """The Dask cluster the command line names (closed at the end), or None for local manim runs."""
+    cluster, scheduler = getattr(args, "cluster", None), getattr(args, "scheduler", None)
+    if not cluster and not scheduler:
+        yield None
+        return
+    from .production.farm import FarmUnavailable, import_distributed, open_farm
+
+    try:
+        import_distributed()
+    except FarmUnavailable as exc:
+        _say(str(exc))
+        raise SystemExit(EXIT_USAGE) from None
+    with open_farm("local" if cluster else None, scheduler, cluster or 1) as farm:
+        yield farm
 
 
 def _dry_run(names, params, options, extra_targets) -> None:
