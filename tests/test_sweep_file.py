@@ -201,7 +201,7 @@ def test_a_variant_without_a_good_name_is_refused(text, culprit):
     '[[variant]]\nname = "a"\n[[variant]]\nname = "a"\n"chain.layers" = 3',
     '[[variant]]\nname = "theme-dark"\n[grid]\ntheme = ["dark", "light"]',   # a hand name meets a grid name
     '[grid]\n"chain.layers" = [3, 3]',
-])
+], ids=["hand-twice", "hand-meets-grid", "grid-value-twice"])
 def test_duplicate_variant_names_are_refused(text):
     message = refusal(text)
     assert "two variants are named" in message
