@@ -32,6 +32,7 @@ __all__ = [
     "PARAMS_ENV",
     "DEFAULT_FILE",
     "MAX_FILE_BYTES",
+    "read_text",
 ]
 
 #: Environment variable through which `sigsat render` hands a parameter file to manim processes.
@@ -223,12 +224,19 @@ _FIX = {"": "name a TOML file", f" (named by ${PARAMS_ENV})": f"point ${PARAMS_E
         " (in the working directory)": "rename it, or replace it with a TOML file"}
 
 
-def _read_text(path: Path, origin: str, kind: str = "parameter file") -> str:
+def read_text(path: Path, origin: str, kind: str = "parameter file") -> str:
     """The file's text, refusing before reading anything that is not a regular file of sane size.
 
     A FIFO would block and a device such as /dev/zero would never end, so both are refused from
     their ``stat`` alone; the read itself is bounded too, in case the file grows meanwhile.
-    ``kind`` names the file in messages (a sweep file is read the same way).
+    ``origin`` says how the file was chosen and ``kind`` what it is, both for messages (a sweep
+    file is read the same way as a parameter file).
+
+    Raises
+    ------
+    ParamError
+        One line naming the file: missing, unreadable, not a regular file, over
+        :data:`MAX_FILE_BYTES`, or not UTF-8.
     """
     where = f"{path}{origin}"
     try:
@@ -279,7 +287,7 @@ def load(path: str | os.PathLike | None = None) -> Params:
     if chosen is None:
         return Params()
     path, origin = chosen
-    text = _read_text(path, origin)
+    text = read_text(path, origin)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -253,7 +253,7 @@ def load_sweep(path: str | os.PathLike, base: Params) -> Sweep:
     """
     path = Path(path)
     try:
-        text = params_mod._read_text(path, "", kind="sweep file")
+        text = params_mod.read_text(path, "", kind="sweep file")
     except ParamError as exc:
         raise SweepError(str(exc)) from None
     return parse_sweep(text, str(path), base)
