@@ -162,6 +162,14 @@ def test_an_unknown_top_level_key_or_table_is_refused(text, culprit):
     assert culprit in message and "[grid]" in message and "[[variant]]" in message
 
 
+@pytest.mark.parametrize("text, culprit", [
+    ('[variant]\nname = "a"', "variant must be [[variant]] tables"),  # one table, not a list of them
+    ('name = "x"\ngrid = [1, 2]', "grid = [1, 2] is not allowed: expected a [grid] table"),
+])
+def test_variant_and_grid_must_be_tables_of_their_kind(text, culprit):
+    assert culprit in refusal(text)
+
+
 @pytest.mark.parametrize("text", [
     '[[variant]]\nname = "a"\n"saturation.probez" = 3',
     '[[variant]]\nname = "a"\nsaturation.probez = 3',

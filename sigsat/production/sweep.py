@@ -163,7 +163,10 @@ def _grid_name(labels: list[str], values: tuple) -> str:
 
 
 def _grid_lists(grid: Any, source: str) -> dict[str, tuple[str, list]]:
-    if not isinstance(grid, dict) or not grid:
+    if not isinstance(grid, dict):
+        raise SweepError(f"{source}: grid = {_show(grid)} is not allowed: expected a [grid] table of "
+                         f'parameters with lists of values, e.g. "saturation.probe_z" = [3, 4, 5]')
+    if not grid:
         raise SweepError(f"{source}: [grid] is empty; give it at least one parameter with a list of "
                          f'values, e.g. "saturation.probe_z" = [3, 4, 5]')
     keys = _flat_keys(grid, f"{source}: [grid]")
