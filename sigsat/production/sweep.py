@@ -6,9 +6,10 @@ a plain render). Variants are listed by hand, as a grid, or both (hand variants 
 
     name = "probe-study"          # optional; else the file's stem
     [[variant]]
-    name = "near"
-    "saturation.probe_z" = 3      # a parameter as "table.key" (quoted); theme = "light" is short
-    [[variant]]                   # for "theme.name"
+    name = "near"                 # a folder name: letters, digits, . _ -
+    "saturation.probe_z" = 3      # a parameter as "table.key", quoted
+    theme = "light"               # short for "theme.name"
+    [[variant]]
     name = "far"
     "saturation.probe_z" = 6
 
