@@ -139,6 +139,36 @@ MUTATIONS: tuple[Mutation, ...] = (
         "video=f\"{b['index'] + 1:02d}_{b['name']}.mp4\")",
         "video=f\"{b['index']:02d}_{b['name']}.mp4\")",
         ("tests/test_chunks_equal.py::test_same_beats[saturation-low-3]",)),
+    Mutation(
+        "sweep-grid-drops-last-value", "sigsat/production/sweep.py",
+        "    lists = [values for _, values in keys.values()]\n",
+        "    lists = [values[:-1] or values for _, values in keys.values()]\n",
+        ("tests/test_sweep_file.py::test_the_grid_is_every_combination_in_row_major_order",)),
+    Mutation(
+        "sweep-override-not-applied", "sigsat/production/sweep.py",
+        "        nested.setdefault(table, {})[leaf] = value\n",
+        "        nested.setdefault(table, {})\n",
+        ("tests/test_sweep_file.py::test_hand_variants_keep_file_order_and_their_overrides_reach_the_params",)),
+    Mutation(
+        "sweep-duplicate-names-accepted", "sigsat/production/sweep.py",
+        "        if variant.name in seen:\n",
+        "        if False:\n",
+        ("tests/test_sweep_file.py::test_duplicate_variant_names_are_refused[hand-twice]",)),
+    Mutation(
+        "sweep-gallery-marks-no-swept-parameter", "sigsat/production/sweep_gallery.py",
+        "        shown = [(k, _value(v), True) for k, v in variant[\"swept_values\"].items()]\n",
+        "        shown = [(k, _value(v), False) for k, v in variant[\"swept_values\"].items()]\n",
+        ("tests/test_sweep_gallery.py::test_swept_parameters_are_marked_and_the_others_are_not",)),
+    Mutation(
+        "sweep-gallery-marks-every-parameter", "sigsat/production/sweep_gallery.py",
+        "        shown += [(k, _value(v), False) for k, v in variant[\"overrides\"].items()\n",
+        "        shown += [(k, _value(v), True) for k, v in variant[\"overrides\"].items()\n",
+        ("tests/test_sweep_gallery.py::test_swept_parameters_are_marked_and_the_others_are_not",)),
+    Mutation(
+        "sweep-gallery-same-as-for-different-keys", "sigsat/production/sweep_gallery.py",
+        "                same = left is not None and left[\"key\"] == cell[\"key\"]\n",
+        "                same = left is not None\n",
+        ("tests/test_sweep_gallery.py::test_same_as_appears_exactly_where_the_left_neighbours_key_is_equal",)),
 )
 
 #: Not copied: environments, caches, renders and version control (nothing a test reads).

@@ -32,6 +32,7 @@ __all__ = [
     "PARAMS_ENV",
     "DEFAULT_FILE",
     "MAX_FILE_BYTES",
+    "read_text",
 ]
 
 #: Environment variable through which `sigsat render` hands a parameter file to manim processes.
@@ -223,32 +224,40 @@ _FIX = {"": "name a TOML file", f" (named by ${PARAMS_ENV})": f"point ${PARAMS_E
         " (in the working directory)": "rename it, or replace it with a TOML file"}
 
 
-def _read_text(path: Path, origin: str) -> str:
+def read_text(path: Path, origin: str, kind: str = "parameter file") -> str:
     """The file's text, refusing before reading anything that is not a regular file of sane size.
 
     A FIFO would block and a device such as /dev/zero would never end, so both are refused from
     their ``stat`` alone; the read itself is bounded too, in case the file grows meanwhile.
+    ``origin`` says how the file was chosen and ``kind`` what it is, both for messages (a sweep
+    file is read the same way as a parameter file).
+
+    Raises
+    ------
+    ParamError
+        One line naming the file: missing, unreadable, not a regular file, over
+        :data:`MAX_FILE_BYTES`, or not UTF-8.
     """
     where = f"{path}{origin}"
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise ParamError(f"{where}: no such parameter file") from None
+        raise ParamError(f"{where}: no such {kind}") from None
     except OSError as exc:
-        raise ParamError(f"{where}: cannot read parameter file: {exc.strerror or exc}") from None
+        raise ParamError(f"{where}: cannot read {kind}: {exc.strerror or exc}") from None
     if not stat.S_ISREG(info.st_mode):
-        raise ParamError(f"{where}: is {_file_kind(info.st_mode)}, not a parameter file; "
+        raise ParamError(f"{where}: is {_file_kind(info.st_mode)}, not a {kind}; "
                          f"{_FIX.get(origin, _FIX[''])}")
     if info.st_size > MAX_FILE_BYTES:
-        raise ParamError(f"{where}: {info.st_size} bytes is too large for a parameter file "
+        raise ParamError(f"{where}: {info.st_size} bytes is too large for a {kind} "
                          f"(at most {MAX_FILE_BYTES} bytes); {_FIX.get(origin, _FIX[''])}")
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise ParamError(f"{where}: cannot read parameter file: {exc.strerror or exc}") from None
+        raise ParamError(f"{where}: cannot read {kind}: {exc.strerror or exc}") from None
     if len(data) > MAX_FILE_BYTES:
-        raise ParamError(f"{where}: too large for a parameter file (at most {MAX_FILE_BYTES} bytes)")
+        raise ParamError(f"{where}: too large for a {kind} (at most {MAX_FILE_BYTES} bytes)")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -278,7 +287,7 @@ def load(path: str | os.PathLike | None = None) -> Params:
     if chosen is None:
         return Params()
     path, origin = chosen
-    text = _read_text(path, origin)
+    text = read_text(path, origin)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
