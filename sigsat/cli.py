@@ -35,10 +35,11 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, raised like Ctrl-C so that the same clean-up runs, but reported as exit 143."""
 
 
-def _render_options(p: argparse.ArgumentParser, formats: bool = True) -> None:
+def _render_options(p: argparse.ArgumentParser, formats: bool = True, scenes: bool = True) -> None:
     from .production.naming import FORMATS, QUALITIES
 
-    p.add_argument("scenes", nargs="*", metavar="SCENE", help="scene ids or class names (default: all)")
+    if scenes:
+        p.add_argument("scenes", nargs="*", metavar="SCENE", help="scene ids or class names (default: all)")
     p.add_argument("--params", metavar="FILE", help="parameter file (default: sigsat.toml if present)")
     p.add_argument("--quality", choices=list(QUALITIES), default="low")
     p.add_argument("--theme", choices=params_mod.choices("theme.name"), help="override [theme] name")
@@ -53,8 +54,9 @@ def _render_options(p: argparse.ArgumentParser, formats: bool = True) -> None:
     if formats:
         p.add_argument("--format", dest="formats", action="append", choices=list(FORMATS), default=[],
                        help="also write this format per scene")
-    p.add_argument("--transparent", action="store_true",
-                   help="also write a clip with an alpha channel (.mov, qtrle) per scene")
+    if scenes:
+        p.add_argument("--transparent", action="store_true",
+                       help="also write a clip with an alpha channel (.mov, qtrle) per scene")
     p.add_argument("--narration", choices=params_mod.choices("narration.mode"),
                    help="override [narration] mode")
     p.add_argument("--chunks", type=_chunks, default="auto", metavar="auto|off|N",
@@ -149,6 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
     _render_options(deck, formats=False)
     deck.add_argument("--format", dest="deck_formats", action="append", choices=["html", "pptx", "pdf"],
                       default=[], help="deck format (default: all three)")
+    sweep = sub.add_parser("sweep", help="render every variant a sweep file lists into OUT/sweeps/<sweep>/<variant>/")
+    sweep.add_argument("sweep_file", metavar="SWEEP.toml", help="the variants, by hand or as a grid (README: Sweeps)")
+    sweep.add_argument("scenes", nargs="*", metavar="SCENE", help="scene ids or class names (default: all)")
+    _render_options(sweep, formats=False, scenes=False)
     sub.add_parser("list", help="scenes in lesson order with their beats and parameters")
     show = sub.add_parser("params", help="print the effective parameters as TOML")
     source = show.add_mutually_exclusive_group()
@@ -330,7 +336,7 @@ def _progress(terminal=None, log=None):
 
 def _run_render(args, extra_targets=()):
     from .production.doctor import render_problem
-    from .production.pipeline import BusyError, Options, OutputRefused, RenderError, render
+    from .production.pipeline import Options, render
 
     for name in args.scenes:
         lecture.find_scene(name)
@@ -344,12 +350,20 @@ def _run_render(args, extra_targets=()):
     if problem:
         _say(problem)
         raise SystemExit(EXIT_FAILED)
+    with _render_errors(), _farm(args) as farm, _progress() as progress:
+        if farm is not None:
+            options = dataclasses.replace(options, jobs=farm.workers)
+        return render(args.scenes, params, options, progress=progress,
+                      extra_targets=extra_targets, runner=farm)
+
+
+@contextlib.contextmanager
+def _render_errors():
+    """A render's refusals and failures as one line on standard error and the exit status."""
+    from .production.pipeline import BusyError, OutputRefused, RenderError
+
     try:
-        with _farm(args) as farm, _progress() as progress:
-            if farm is not None:
-                options = dataclasses.replace(options, jobs=farm.workers)
-            return render(args.scenes, params, options, progress=progress,
-                          extra_targets=extra_targets, runner=farm)
+        yield
     except OutputRefused as exc:
         _say(str(exc))
         raise SystemExit(EXIT_USAGE) from None
@@ -515,7 +529,40 @@ def cmd_doctor(args) -> int:
     return run_checks(args.out, args.params)
 
 
-_COMMANDS = {"render": cmd_render, "storyboard": cmd_storyboard, "list": cmd_list,
+def cmd_sweep(args) -> int:
+    from .production.pipeline import Options
+    from .production.sweep import load_sweep
+    from .production.sweep_render import plan_sweep, render_sweep, effective
+
+    from .production.doctor import render_problem
+
+    specs = [lecture.find_scene(name) for name in args.scenes]
+    sweep = load_sweep(args.sweep_file, _params(args))
+    options = Options(quality=args.quality, theme=args.theme, out=args.out, jobs=args.jobs, force=args.force,
+                      narration=args.narration, chunks=args.chunks)
+    if args.dry_run:
+        the_plan = plan_sweep(effective(sweep, options), options, specs)
+        for plan in the_plan.plans:
+            print(f"{plan.root.name}: {len(plan.todo())} scene(s) to render, {len(plan.up_to_date)} up to date")
+        print(f"{len(the_plan.batch.homes)} distinct render(s) in {len(the_plan.batch.jobs)} manim run(s) for "
+              f"{the_plan.wanted} variant scene(s); {len(the_plan.linked)} linked from another variant")
+        return 0
+    problem = render_problem(narrated=any(v.params.narration.mode != "none" for v in effective(sweep, options).variants))
+    if problem:
+        _say(problem)
+        return EXIT_FAILED
+    with _render_errors(), _farm(args) as farm, _progress() as progress:
+        if farm is not None:
+            options = dataclasses.replace(options, jobs=farm.workers)
+        report = render_sweep(sweep, options, specs, runner=farm, progress=progress)
+    print(f"sweep {sweep.name}: {len(sweep.variants)} variant(s), {report.wanted} scene(s) to make: "
+          f"{report.rendered} rendered ({report.jobs} manim run(s)), {report.wanted - report.rendered - report.linked} "
+          f"shared between variants, {report.linked} linked from earlier renders; "
+          f"page: {report.root / 'index.html'}")
+    return 0
+
+
+_COMMANDS = {"render": cmd_render, "sweep": cmd_sweep, "storyboard": cmd_storyboard, "list": cmd_list,
              "params": cmd_params, "doctor": cmd_doctor, "narration": cmd_narration,
              "slides": cmd_slides}
 

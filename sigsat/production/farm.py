@@ -259,8 +259,15 @@ class Farm:
         self.submitted: dict[str, float] = {}
         self.timings: list[dict] = []   # per job: queued, running and transfer seconds, archive bytes
         self.watchers: list[Callable[[Job, str], None]] = []
+        self.announced: set[str] = set()
         self.lock = threading.Lock()
-        client.subscribe_topic(f"sigsat-{self.tag}", self._event)
+        self.listening = threading.Event()
+        topic = f"sigsat-{self.tag}"
+        client.subscribe_topic(topic, self._event)
+        # The subscription reaches the scheduler asynchronously; an event logged after it comes
+        # back once it is in place, so no job's start is missed.
+        client.log_event(topic, {"job": "", "worker": ""})
+        self.listening.wait(5)
 
     def check_workers(self) -> None:
         """Refuse the cluster when a worker renders differently from this machine."""
@@ -274,10 +281,16 @@ class Farm:
 
     def _event(self, event) -> None:
         _, message = event
-        job = self.jobs.get(message.get("job"))
+        self.listening.set()
+        self._announce(message.get("job", ""), message.get("worker", "?"))
+
+    def _announce(self, job_id: str, worker: str) -> None:
+        with self.lock:
+            job = self.jobs.get(job_id) if job_id not in self.announced else None
+            self.announced.add(job_id)
         if job is not None:
             for callback in self.watchers:
-                callback(job, message.get("worker", "?"))
+                callback(job, worker)
 
     def submit(self, job: Job) -> Future:
         job_id = uuid.uuid4().hex
@@ -298,6 +311,7 @@ class Farm:
             raise RenderError(f"the cluster could not run it: {type(exc).__name__}: {exc}") from None
         if delivery.refused:
             raise FarmError(_refusal(delivery.worker, delivery.refused))
+        self._announce(getattr(future, "job_id", ""), delivery.worker)   # if its event was lost
         received = time.time()
         _unpack(delivery.archive, Path(job.staging_dir))
         with self.lock:
