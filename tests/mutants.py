@@ -166,9 +166,9 @@ MUTATIONS: tuple[Mutation, ...] = (
         ("tests/test_sweep_gallery.py::test_swept_parameters_are_marked_and_the_others_are_not",)),
     Mutation(
         "sweep-gallery-same-as-for-different-keys", "sigsat/production/sweep_gallery.py",
-        "                same = left is not None and left[\"key\"] == cell[\"key\"]\n",
-        "                same = left is not None\n",
-        ("tests/test_sweep_gallery.py::test_same_as_appears_exactly_where_the_left_neighbours_key_is_equal",)),
+        "                cell[\"same_as\"] = first_with.get(cell[\"key\"])\n",
+        "                cell[\"same_as\"] = next(iter(first_with.values()), None)\n",
+        ("tests/test_sweep_gallery.py::test_same_as_appears_exactly_where_a_column_to_the_left_has_the_key",)),
 )
 
 #: Not copied: environments, caches, renders and version control (nothing a test reads).

@@ -136,7 +136,7 @@ def test_swept_parameters_are_marked_and_the_others_are_not(sweep_root):
                                                                   "◆ network.seed = 0"]
 
 
-def test_same_as_appears_exactly_where_the_left_neighbours_key_is_equal(sweep_root):
+def test_same_as_appears_exactly_where_a_column_to_the_left_has_the_key(sweep_root):
     page = parse_page(write_sweep_gallery(sweep_root))
     cells = {row[0]["text"].split(". ", 1)[1]: [c["text"].strip() for c in row[1:]] for row in page.rows}
     title = {s.id: s.title for s in SCENES}

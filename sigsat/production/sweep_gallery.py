@@ -75,20 +75,21 @@ def _scene_order(manifests: list[dict]) -> list[tuple[str, str]]:
 
 
 def _section(root: Path, record: dict, quality: str) -> dict:
-    """One quality: a row per scene, a cell per variant; equal keys side by side are "same as"."""
+    """One quality: a row per scene, a cell per variant; a cell whose key a column to its left
+    already showed is "same as" that column (a grid's neighbours often differ in another key)."""
     folders = [root / v["name"] / quality / v["theme"] for v in record["variants"]]
     manifests = [_manifest(f) for f in folders]
     rows = []
     for scene_id, title in _scene_order(manifests):
-        cells, left = [], None
+        cells: list[dict | None] = []
+        first_with: dict[str, str] = {}
         for variant, folder, manifest in zip(record["variants"], folders, manifests):
             cell = _cell(root, folder, manifest["scenes"].get(scene_id), scene_id)
             if cell is not None:
-                same = left is not None and left["key"] == cell["key"]
-                cell["same_as"] = (left["same_as"] or left["variant"]) if same else None
+                cell["same_as"] = first_with.get(cell["key"])
                 cell["variant"] = variant["name"]
+                first_with.setdefault(cell["key"], variant["name"])
             cells.append(cell)
-            left = cell
         rows.append({"title": title, "cells": cells})
     return {"quality": quality, "rows": rows}
 
