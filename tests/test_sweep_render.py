@@ -76,6 +76,7 @@ def test_each_distinct_render_runs_once_and_lands_in_every_variant(tmp_path, ren
             # shared by every variant of its theme exactly when it does not read the swept value
             assert video.stat().st_nlink == (1 if reads_z else 3)
     assert (root / "index.html").read_text().count("same as") > 0
+    assert 'href="sweeps/study/index.html"' in (tmp_path / "renders" / "index.html").read_text()
 
 
 def test_a_second_sweep_renders_nothing_and_a_new_value_renders_only_what_reads_it(tmp_path, rendered):

@@ -237,7 +237,10 @@ def write_gallery(root: Path) -> Path:
     root = Path(root)
     check_index(root)
     folders = [_folder_section(root, f, m) for f, m in _readable_folders(root)]
-    page = _TEMPLATES.get_template("gallery.html.j2").render(generator=GENERATOR, folders=folders)
+    # The pages `sigsat sweep` wrote under this root (each shows its variants side by side).
+    sweeps = [(_url(f"sweeps/{page.parent.name}/{INDEX}"), page.parent.name)
+              for page in sorted(root.glob(f"sweeps/*/{INDEX}")) if (page.parent / "sweep.json").is_file()]
+    page = _TEMPLATES.get_template("gallery.html.j2").render(generator=GENERATOR, folders=folders, sweeps=sweeps)
     root.mkdir(parents=True, exist_ok=True)
     atomic_write(root / INDEX, page)
     return root / INDEX

@@ -25,6 +25,7 @@ from ..lesson.params import ParamError
 from . import manifest as manifest_mod, pipeline
 from .pipeline import Batch, JobResult, Options, Plan, RenderEvent, Todo, Unit
 from .sweep import Sweep, variant_root, write_record
+from .gallery import check_index, write_gallery
 from .sweep_gallery import write_sweep_gallery
 from .voice_store import recording_problems
 
@@ -154,9 +155,8 @@ def render_sweep(sweep: Sweep, options: Options, specs: list[lecture.SceneSpec] 
         voptions = _options(options, sweep, variant)
         out = pipeline.output_dir(voptions, variant.params)
         pipeline.check_targets(out, voptions.out, pipeline.targets(specs, voptions))
-    from .gallery import check_index
-
     check_index(root)
+    check_index(options.out)   # its page links to the sweep's
     root.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
         stack.enter_context(pipeline.locked(root))
@@ -189,5 +189,6 @@ def render_sweep(sweep: Sweep, options: Options, specs: list[lecture.SceneSpec] 
         reports = [pipeline.finish(plan, the_plan.batch, results) for plan in the_plan.plans]
         write_record(root, sweep)
         write_sweep_gallery(root)
+        write_gallery(options.out)
     return SweepReport(root, reports, len(the_plan.batch.jobs), len(results), len(the_plan.linked),
                        the_plan.wanted)
