@@ -169,6 +169,21 @@ MUTATIONS: tuple[Mutation, ...] = (
         "                cell[\"same_as\"] = first_with.get(cell[\"key\"])\n",
         "                cell[\"same_as\"] = next(iter(first_with.values()), None)\n",
         ("tests/test_sweep_gallery.py::test_same_as_appears_exactly_where_a_column_to_the_left_has_the_key",)),
+    Mutation(
+        "sweep-renders-every-variant", "sigsat/production/sweep_render.py",
+        "            unit = (sid, the_plan.parts[sid].key)\n",
+        "            unit = (sid, the_plan.parts[sid].key + variant.name)\n",
+        ("tests/test_sweep_render.py::test_each_distinct_render_runs_once_and_lands_in_every_variant",)),
+    Mutation(
+        "sweep-lands-in-first-variant-only", "sigsat/production/pipeline.py",
+        "    for home in homes[1:]:\n",
+        "    for home in homes[1:1]:\n",
+        ("tests/test_sweep_render.py::test_each_distinct_render_runs_once_and_lands_in_every_variant",)),
+    Mutation(
+        "sweep-ignores-earlier-variants", "sigsat/production/sweep_render.py",
+        "        if holder is not None:\n",
+        "        if False:\n",
+        ("tests/test_sweep_render.py::test_a_second_sweep_renders_nothing_and_a_new_value_renders_only_what_reads_it",)),
 )
 
 #: Not copied: environments, caches, renders and version control (nothing a test reads).
