@@ -8,13 +8,16 @@ that a test can kill a worker's whole process group; every process is stopped by
 
 from __future__ import annotations
 
+import contextlib
 import io
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import tarfile
+import time
 from pathlib import Path
 
 import pytest
@@ -22,7 +25,7 @@ from rich.console import Console
 
 from sigsat import cli
 from sigsat.lesson.params import Params
-from sigsat.production import farm, pipeline
+from sigsat.production import farm, manifest as manifest_mod, media, pipeline
 
 SILENT = ["--narration", "none", "--quality", "low"]
 
@@ -194,3 +197,206 @@ def test_a_bar_names_the_workers_its_scene_runs_on():
         description = bars.bars.tasks[0].description
         assert description == "rendering saturation (beats 1-2 on w1, beats 3-5 on w2)"
         assert "beats 3-5 on w2" in screen.getvalue()
+
+
+# --- slow: real clusters --------------------------------------------------------------------------
+
+DASK = Path(sys.executable).with_name("dask")
+#: How long a worker may take to show a manim process, a render to end, a worker to join.
+START_S, RENDER_S, JOIN_S = 120, 300, 60
+#: After Ctrl-C, how long the workers may take to lose their manim processes (they are killed at
+#: once; a manim left running goes on for the 20-odd seconds its scene takes).
+STOP_S = 15
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This environment without a parameter file of the caller's, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if k != "SIGSAT_PARAMS"}
+    return {**env, **extra}
+
+
+def sigsat_process(args: list[str], cwd: Path) -> subprocess.Popen:
+    """``sigsat ARGS`` as a process of its own (the coordinator), its output captured."""
+    cwd.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen([sys.executable, "-m", "sigsat.cli", *args], cwd=cwd, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=clean_env(XDG_CACHE_HOME=str(cwd / "cache")))
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (children of every thread, recursively)."""
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        for children in Path(f"/proc/{parent}/task").glob("*/children"):
+            try:
+                kids = [int(k) for k in children.read_text().split()]
+            except OSError:   # the thread or process ended meanwhile
+                continue
+            found += kids
+            todo += kids
+    return found
+
+
+def manim_below(pid: int) -> list[int]:
+    """The manim processes below ``pid``: their command line runs ``-m manim``."""
+    found = []
+    for child in descendants(pid):
+        try:
+            argv = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"manim" in argv and b"-m" in argv:
+            found.append(child)
+    return found
+
+
+class DaskProcesses:
+    """A real ``dask scheduler`` and named ``dask worker`` processes on 127.0.0.1, each in its own
+    session (its process group can be killed whole), working folder, Dask folder and voice store."""
+
+    def __init__(self, root: Path):
+        self.root, self.port = root, free_port()
+        self.address = f"tcp://127.0.0.1:{self.port}"
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.addresses: dict[str, str] = {}   # worker name -> its address
+
+    def start(self, name: str, argv: list[str], **env: str) -> None:
+        home = self.root / name
+        home.mkdir(parents=True)
+        with open(home / "log", "wb") as log:
+            self.procs[name] = subprocess.Popen(
+                [str(DASK), *argv], cwd=home, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                env=clean_env(XDG_CACHE_HOME=str(home / "cache"), **env), start_new_session=True)
+
+    def up(self, workers: dict[str, dict[str, str]]) -> None:
+        """Start the scheduler and ``workers`` (name -> extra environment); wait until all joined."""
+        import distributed
+
+        self.start("scheduler", ["scheduler", "--host", "127.0.0.1", "--port", str(self.port), "--no-dashboard"])
+        for name, env in workers.items():
+            self.start(name, ["worker", self.address, "--nthreads", "1", "--no-dashboard", "--name", name,
+                              "--host", "127.0.0.1", "--local-directory", str(self.root / name / "dask")], **env)
+        with distributed.Client(self.address, timeout=JOIN_S) as client:
+            client.wait_for_workers(len(workers), timeout=JOIN_S)
+            info = client.scheduler_info()["workers"]
+        self.addresses = {str(w["name"]): address for address, w in info.items()}
+
+    def manim_on(self, name: str) -> list[int]:
+        return manim_below(self.procs[name].pid)
+
+    def kill(self, name: str, how: int = signal.SIGKILL) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.procs[name].pid, how)
+
+    def down(self) -> None:
+        """Stop every process group, workers first; wait for each."""
+        for name in reversed(list(self.procs)):
+            self.kill(name, signal.SIGTERM)
+        for name in reversed(list(self.procs)):
+            try:
+                self.procs[name].wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill(name)
+                self.procs[name].wait()
+            self.kill(name)   # what a stopped worker left in its group (a manim still running)
+
+
+@pytest.fixture
+def dask_processes(tmp_path):
+    """Start with ``.up(workers)``; everything is stopped after the test, passed or failed."""
+    processes = DaskProcesses(tmp_path / "dask")
+    try:
+        yield processes
+    finally:
+        processes.down()
+
+
+def wait_for_manim(processes: DaskProcesses, names: list[str], coordinator: subprocess.Popen) -> str:
+    """The first of the workers ``names`` seen running manim (fails if the render ends first)."""
+    deadline = time.monotonic() + START_S
+    while time.monotonic() < deadline:
+        for name in names:
+            if processes.manim_on(name):
+                return name
+        if coordinator.poll() is not None:
+            pytest.fail(f"the render ended ({coordinator.returncode}) before manim ran: {coordinator.stderr.read()}")
+        time.sleep(0.1)
+    pytest.fail(f"no manim process on {names} within {START_S} s")
+
+
+@pytest.mark.slow
+def test_a_render_survives_a_worker_killed_mid_scene(tmp_path, dask_processes):
+    dask_processes.up({"w1": {}, "w2": {}})
+    scenes = ["saturation", "derivative", "probe"]
+    out = tmp_path / "renders"
+    render = sigsat_process(["render", *scenes, *SILENT, "--chunks", "off", "--out", str(out),
+                             "--scheduler", dask_processes.address], tmp_path / "coordinator")
+    victim = wait_for_manim(dask_processes, ["w1", "w2"], render)
+    survivor = "w2" if victim == "w1" else "w1"
+    dask_processes.kill(victim)
+    stdout, stderr = render.communicate(timeout=RENDER_S)
+    assert render.returncode == 0, stderr
+    folder = out / "low" / "dark"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert sorted(manifest["scenes"]) == sorted(scenes)
+    for scene, entry in manifest["scenes"].items():
+        assert manifest_mod.damaged(folder, entry) is None, scene
+        assert media.probe(folder / entry["files"][0]).duration > 0, scene
+    # Where each job began (a worker is named by its address, as the scheduler reports it): the
+    # victim's scene there first, then every scene on the survivor.
+    started = [line.strip() for line in stdout.splitlines() if line.startswith("      ")]
+    victim_at, survivor_at = dask_processes.addresses[victim], dask_processes.addresses[survivor]
+    assert any(line.endswith(f" on {victim_at}") for line in started), stdout
+    for scene in scenes:
+        assert f"{scene}: on {survivor_at}" in started, stdout
+    assert not (folder / ".staging").exists()
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_manim_on_every_worker_and_keeps_earlier_renders(tmp_path, dask_processes):
+    out = tmp_path / "renders"
+    earlier = subprocess.run([sys.executable, "-m", "sigsat.cli", "render", "saturation", *SILENT, "--chunks",
+                              "off", "--out", str(out)], cwd=tmp_path, env=clean_env(), capture_output=True,
+                             text=True)
+    assert earlier.returncode == 0, earlier.stderr
+    folder = out / "low" / "dark"
+    before = snapshot(folder)
+    dask_processes.up({"w1": {}, "w2": {}})
+    render = sigsat_process(["render", "derivative", "probe", *SILENT, "--chunks", "off", "--out", str(out),
+                             "--scheduler", dask_processes.address], tmp_path / "coordinator")
+    wait_for_manim(dask_processes, ["w1", "w2"], render)
+    render.send_signal(signal.SIGINT)
+    interrupted = time.monotonic()
+    _, stderr = render.communicate(timeout=60)
+    assert render.returncode == 130, stderr
+    assert stderr.splitlines() == ["sigsat: interrupted; finished scenes and earlier renders are kept"]
+    while any(dask_processes.manim_on(w) for w in ("w1", "w2")) and time.monotonic() < interrupted + STOP_S:
+        time.sleep(0.2)
+    assert not dask_processes.manim_on("w1") and not dask_processes.manim_on("w2")
+    assert not (folder / ".staging").exists()
+    assert snapshot(folder) == before
+
+
+@pytest.mark.slow
+def test_a_worker_with_another_espeak_is_refused_before_anything_renders(tmp_path, dask_processes):
+    fake = tmp_path / "fake-bin"
+    fake.mkdir()
+    espeak = fake / "espeak-ng"
+    espeak.write_text("#!/bin/sh\necho 'eSpeak NG text-to-speech: 0.99.9  Data at: /x'\n")
+    espeak.chmod(0o755)
+    dask_processes.up({"odd": {"PATH": f"{fake}:{os.environ['PATH']}"}})
+    out = tmp_path / "renders"
+    render = sigsat_process(["render", "saturation", *SILENT, "--chunks", "off", "--out", str(out),
+                             "--scheduler", dask_processes.address], tmp_path / "coordinator")
+    stdout, stderr = render.communicate(timeout=RENDER_S)
+    lines = stderr.splitlines()
+    assert render.returncode == 1, stderr
+    assert len(lines) == 1 and lines[0].startswith("sigsat: "), lines
+    assert "espeak-ng 0.99.9" in lines[0] and dask_processes.addresses["odd"] in lines[0], lines
+    assert not [p for p in out.rglob("*") if p.suffix in (".mp4", ".png", ".srt", ".vtt")]
+    assert not (out / "low" / "dark" / "manifest.json").exists()
