@@ -9,6 +9,7 @@ that a test can kill a worker's whole process group; every process is stopped by
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import os
@@ -116,15 +117,17 @@ def test_a_worker_with_other_versions_refuses_the_job_and_renders_nothing(tmp_pa
     assert rendered == []
 
 
+def fake_one_file(job: pipeline.Job) -> pipeline.JobResult:
+    """Stands in for manim: the scene's video, holding the word "video"."""
+    staging = Path(job.staging_dir)
+    staging.mkdir(parents=True)
+    (staging / f"{job.stem}.mp4").write_bytes(b"video")
+    return pipeline.JobResult(job.scene_id, job.key, str(staging), (f"{job.stem}.mp4",), 1.0, 1.0, 1.0)
+
+
 def test_a_worker_with_the_same_versions_renders_the_job(tmp_path, monkeypatch):
     """The other side of the refusal: the same check lets an agreeing worker through."""
-    def fake_render(job: pipeline.Job) -> pipeline.JobResult:
-        staging = Path(job.staging_dir)
-        staging.mkdir(parents=True)
-        (staging / f"{job.stem}.mp4").write_bytes(b"video")
-        return pipeline.JobResult(job.scene_id, job.key, str(staging), (f"{job.stem}.mp4",), 1.0, 1.0, 1.0)
-
-    monkeypatch.setattr(pipeline, "render_job", fake_render)
+    monkeypatch.setattr(pipeline, "render_job", fake_one_file)
     job = a_job(tmp_path)
     delivery = farm.run_shipment(farm.Shipment(job, "tag", farm.versions(), job_id="j"))
     assert delivery.refused is None and delivery.result.files == (f"{job.stem}.mp4",)
@@ -210,6 +213,20 @@ class ThreadClient:
         self.shutdown()
 
 
+def farm_render(tmp_path: Path, monkeypatch, scenes: list[str]) -> pipeline.Report:
+    """``scenes`` rendered through a :class:`farm.Farm` on a :class:`ThreadClient`; the workers'
+    folders are under ``tmp_path / "worker"``."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "worker"))
+    (tmp_path / "worker").mkdir()
+    runner = farm.Farm(ThreadClient())
+    runner.check_workers()
+    options = pipeline.Options(out=tmp_path / "renders", narration="none", chunks="off", jobs=runner.workers)
+    try:
+        return pipeline.render(scenes, Params(), options, runner=runner)
+    finally:
+        runner.close()
+
+
 def test_what_workers_deliver_is_committed_as_a_local_render_commits_it(tmp_path, monkeypatch):
     """Through the pipeline, in this process: each job travels as a shipment and comes back as a
     tar archive, and the files in it are the ones in the output folder and its manifest."""
@@ -224,15 +241,7 @@ def test_what_workers_deliver_is_committed_as_a_local_render_commits_it(tmp_path
         return pipeline.JobResult(job.scene_id, job.key, str(staging), (f"{job.stem}.mp4", job.stem), 1.0, 1.0, 2.0)
 
     monkeypatch.setattr(pipeline, "render_job", fake_render)
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "worker"))   # the workers' own folders
-    (tmp_path / "worker").mkdir()
-    runner = farm.Farm(ThreadClient())
-    runner.check_workers()
-    options = pipeline.Options(out=tmp_path / "renders", narration="none", chunks="off", jobs=runner.workers)
-    try:
-        report = pipeline.render(["saturation", "probe"], Params(), options, runner=runner)
-    finally:
-        runner.close()
+    report = farm_render(tmp_path, monkeypatch, ["saturation", "probe"])
     folder = report.out
     assert sorted(r.scene_id for r in report.rendered) == ["probe", "saturation"]
     assert {name: (folder / name).read_bytes() for name in made} == made
@@ -241,6 +250,28 @@ def test_what_workers_deliver_is_committed_as_a_local_render_commits_it(tmp_path
         assert manifest_mod.damaged(folder, entry) is None, scene
     assert not (folder / ".staging").exists()
     assert list((tmp_path / "worker" / "sigsat").glob("job-*")) == []   # the workers kept nothing
+
+
+def test_a_delivery_reaching_outside_its_folder_fails_its_scene_in_one_line(tmp_path, monkeypatch):
+    """A worker's archive is unpacked with tarfile's data filter; what it refuses is the scene's
+    failure, named with the worker (not a traceback), and the other scene still lands."""
+    real_run_shipment = farm.run_shipment
+
+    def evil_for_probe(shipment: farm.Shipment) -> farm.Delivery:
+        delivery = real_run_shipment(shipment)
+        if shipment.job.scene_id != "probe":
+            return delivery
+        return dataclasses.replace(delivery, archive=archive_of("../../evil"), worker="w9")
+
+    monkeypatch.setattr(pipeline, "render_job", fake_one_file)
+    monkeypatch.setattr(farm, "run_shipment", evil_for_probe)
+    with pytest.raises(pipeline.RenderError) as failure:
+        farm_render(tmp_path, monkeypatch, ["saturation", "probe"])
+    message = str(failure.value)
+    assert "probe" in message and "w9" in message and "\n" not in message, message
+    assert not [p for p in tmp_path.rglob("evil")]
+    folder = tmp_path / "renders" / "low" / "dark"
+    assert sorted(json.loads((folder / "manifest.json").read_text())["scenes"]) == ["saturation"]
 
 
 # --- fast: progress names the worker -------------------------------------------------------------
