@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -458,24 +459,35 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.fixture(scope="module")
+def earlier_render(tmp_path_factory) -> Path:
+    """An output root holding a plain render of ``saturation``, made once; copy it before use."""
+    out = tmp_path_factory.mktemp("earlier") / "renders"
+    done = subprocess.run([sys.executable, "-m", "sigsat.cli", "render", "saturation", *SILENT, "--chunks", "off",
+                           "--out", str(out)], cwd=out.parent, env=clean_env(), capture_output=True, text=True,
+                          timeout=RENDER_S)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
 @pytest.mark.slow
-def test_ctrl_c_stops_manim_on_every_worker_and_keeps_earlier_renders(tmp_path, dask_processes):
+@pytest.mark.parametrize("how, status, said", [(signal.SIGINT, 130, "interrupted"),
+                                               (signal.SIGTERM, 143, "terminated")], ids=["ctrl-c", "sigterm"])
+def test_stopping_kills_manim_on_every_worker_and_keeps_earlier_renders(tmp_path, dask_processes, earlier_render,
+                                                                         how, status, said):
     out = tmp_path / "renders"
-    earlier = subprocess.run([sys.executable, "-m", "sigsat.cli", "render", "saturation", *SILENT, "--chunks",
-                              "off", "--out", str(out)], cwd=tmp_path, env=clean_env(), capture_output=True,
-                             text=True)
-    assert earlier.returncode == 0, earlier.stderr
+    shutil.copytree(earlier_render, out)
     folder = out / "low" / "dark"
     before = snapshot(folder)
     dask_processes.up({"w1": {}, "w2": {}})
     render = sigsat_process(["render", "derivative", "probe", *SILENT, "--chunks", "off", "--out", str(out),
                              "--scheduler", dask_processes.address], tmp_path / "coordinator")
     wait_for_manim(dask_processes, ["w1", "w2"], render)
-    render.send_signal(signal.SIGINT)
+    render.send_signal(how)
     interrupted = time.monotonic()
     _, stderr = render.communicate(timeout=60)
-    assert render.returncode == 130, stderr
-    assert stderr.splitlines() == ["sigsat: interrupted; finished scenes and earlier renders are kept"]
+    assert render.returncode == status, stderr
+    assert stderr.splitlines() == [f"sigsat: {said}; finished scenes and earlier renders are kept"]
     while any(dask_processes.manim_on(w) for w in ("w1", "w2")) and time.monotonic() < interrupted + STOP_S:
         time.sleep(0.2)
     assert not dask_processes.manim_on("w1") and not dask_processes.manim_on("w2")
