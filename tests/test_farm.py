@@ -317,12 +317,19 @@ def clean_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
+def own_folders(home: Path) -> dict[str, str]:
+    """Environment giving a process its own voice store and temporary folder (Dask's scratch space
+    of a LocalCluster or a scheduler is made there) under ``home``, removed with the test's."""
+    (home / "tmp").mkdir(parents=True, exist_ok=True)
+    return {"XDG_CACHE_HOME": str(home / "cache"), "TMPDIR": str(home / "tmp")}
+
+
 def sigsat_process(args: list[str], cwd: Path) -> subprocess.Popen:
     """``sigsat ARGS`` as a process of its own (the coordinator), its output captured."""
     cwd.mkdir(parents=True, exist_ok=True)
     return subprocess.Popen([sys.executable, "-m", "sigsat.cli", *args], cwd=cwd, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=clean_env(XDG_CACHE_HOME=str(cwd / "cache")))
+                            env=clean_env(**own_folders(cwd)))
 
 
 def descendants(pid: int) -> list[int]:
@@ -369,7 +376,7 @@ class DaskProcesses:
         with open(home / "log", "wb") as log:
             self.procs[name] = subprocess.Popen(
                 [str(DASK), *argv], cwd=home, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                env=clean_env(XDG_CACHE_HOME=str(home / "cache"), **env), start_new_session=True)
+                env=clean_env(**own_folders(home), **env), start_new_session=True)
 
     def up(self, workers: dict[str, dict[str, str]]) -> None:
         """Start the scheduler and ``workers`` (name -> extra environment); wait until all joined."""
@@ -521,7 +528,8 @@ def render_into(out: Path, *extra: str) -> tuple[Path, str]:
     """``sigsat render saturation`` (the shortest scene) into ``out`` in two chunks of beats (jobs
     as a cluster gets them by default): (its render folder, what it printed)."""
     done = subprocess.run([sys.executable, "-m", "sigsat.cli", "render", "saturation", *SILENT,
-                           "--chunks", "2", "--out", str(out), *extra], cwd=out.parent, env=clean_env(),
+                           "--chunks", "2", "--out", str(out), *extra], cwd=out.parent,
+                          env=clean_env(**own_folders(out.parent)),
                           capture_output=True, text=True, timeout=RENDER_S)
     assert done.returncode == 0, done.stderr
     return out / "low" / "dark", done.stdout
