@@ -77,7 +77,8 @@ def test_without_distributed_the_flag_says_what_to_install_and_writes_nothing(tm
 
 @pytest.mark.parametrize("option", [["--cluster", "local:0"], ["--cluster", "remote"],
                                     ["--scheduler", "8786"], ["--scheduler", "tcp://127.0.0.1:99999"],
-                                    ["--scheduler", "tcp://127.0.0.1:0"]])
+                                    ["--scheduler", "tcp://127.0.0.1:0"]],
+                         ids=["local:0", "remote", "bare-port", "port-99999", "port-0"])
 def test_malformed_cluster_options_are_refused_in_one_line(tmp_path, capsys, option):
     out = tmp_path / "renders"
     status, lines = run_cli(["render", "probe", *SILENT, "--out", str(out), *option], capsys)
