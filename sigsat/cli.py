@@ -114,8 +114,10 @@ def _cluster(text: str) -> int:
 def _scheduler(text: str) -> str:
     import re
 
-    if not re.fullmatch(r"(tcp|tls)://[^\s/:]+:\d{1,5}", text):
-        raise argparse.ArgumentTypeError(f"must be a scheduler address such as tcp://HOST:8786, got {text!r}")
+    match = re.fullmatch(r"(tcp|tls)://[^\s/:]+:(\d{1,5})", text)
+    # A port out of range is a typo to point out now, not a connection to wait 20 s for.
+    if not match or not 1 <= int(match[2]) <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a scheduler address such as tcp://HOST:8786 (a port from 1 to 65535), got {text!r}")
     return text
 
 

@@ -313,7 +313,10 @@ class Farm:
             raise FarmError(_refusal(delivery.worker, delivery.refused))
         self._announce(getattr(future, "job_id", ""), delivery.worker)   # if its event was lost
         received = time.time()
-        _unpack(delivery.archive, Path(job.staging_dir))
+        try:
+            _unpack(delivery.archive, Path(job.staging_dir))
+        except (tarfile.TarError, OSError) as exc:   # a member reaching outside, a cut archive, a full disk
+            raise RenderError(f"its files from worker {delivery.worker} could not be unpacked: {exc}") from None
         with self.lock:
             self.timings.append({
                 "scene": job.scene_id, "beats": job.beats, "worker": delivery.worker,
