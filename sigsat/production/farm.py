@@ -39,6 +39,7 @@ import threading
 import time
 import tomllib
 import uuid
+import warnings
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,8 @@ INSTALL = "pip install -e '.[cluster]'"
 #: How long to wait for a scheduler to answer and for its first worker to join.
 CONNECT_SECONDS = 20
 WORKER_SECONDS = 60
+#: How long Ctrl-C waits for the workers to kill their manim processes.
+STOP_SECONDS = 15
 
 
 class FarmUnavailable(RuntimeError):
@@ -173,6 +176,15 @@ def _worker():
     return None
 
 
+def worker_label(worker) -> str:
+    """How progress and errors name a worker: its ``--name`` when it was given one, else its
+    address (a LocalCluster numbers its workers 0, 1, ...: the address says more)."""
+    if worker is None:
+        return "local"
+    name = "" if worker.name is None else str(worker.name)
+    return worker.address if not name or name.isdigit() or name == worker.address else name
+
+
 def _worker_base(worker) -> Path:
     """The worker's own folder for sigsat: inside its Dask local directory when it has one."""
     base = Path(worker.local_directory) if worker is not None else Path(tempfile.gettempdir())
@@ -185,13 +197,14 @@ def run_shipment(shipment: Shipment) -> Delivery:
     """Render one shipped job on this worker and deliver its staged files (the task Dask runs)."""
     started = time.time()
     worker = _worker()
-    name = str(worker.name if worker is not None and worker.name is not None else "local")
+    name = worker_label(worker)
     mine = versions()
     problem = mismatch(shipment.expected, mine)
     if problem:
         return Delivery(None, b"", mine, name, started, time.time(), refused=problem)
     if worker is not None:
-        worker.log_event(f"sigsat-{shipment.tag}", {"job": shipment.job_id, "worker": name})
+        # (the scheduler overwrites a "worker" key with the address: the label goes as "name")
+        worker.log_event(f"sigsat-{shipment.tag}", {"job": shipment.job_id, "name": name})
     base = _worker_base(worker)
     work = Path(tempfile.mkdtemp(prefix="job-", dir=base))
     try:
@@ -259,7 +272,7 @@ class Farm:
         self.submitted: dict[str, float] = {}
         self.timings: list[dict] = []   # per job: queued, running and transfer seconds, archive bytes
         self.watchers: list[Callable[[Job, str], None]] = []
-        self.announced: set[str] = set()
+        self.announced: set[tuple[str, str]] = set()
         self.lock = threading.Lock()
         self.listening = threading.Event()
         topic = f"sigsat-{self.tag}"
@@ -271,10 +284,14 @@ class Farm:
 
     def check_workers(self) -> None:
         """Refuse the cluster when a worker renders differently from this machine."""
+        names = {address: info.get("name") for address, info in
+                 self.client.scheduler_info(n_workers=-1)["workers"].items()}
         for address, found in sorted(self.client.run(versions).items()):
             problem = mismatch(self.expected, found)
             if problem:
-                raise FarmError(_refusal(address, problem))
+                name = names.get(address)
+                label = address if name is None or str(name).isdigit() else f"{name} ({address})"
+                raise FarmError(_refusal(label, problem))
 
     def watch(self, callback: Callable[[Job, str], None]) -> None:
         self.watchers.append(callback)
@@ -282,12 +299,14 @@ class Farm:
     def _event(self, event) -> None:
         _, message = event
         self.listening.set()
-        self._announce(message.get("job", ""), message.get("worker", "?"))
+        self._announce(message.get("job", ""), message.get("name") or message.get("worker", "?"))
 
     def _announce(self, job_id: str, worker: str) -> None:
+        """Tell the watchers a job began on ``worker``: once per worker (a job re-run after its
+        worker died is told again, with the worker that took it over)."""
         with self.lock:
-            job = self.jobs.get(job_id) if job_id not in self.announced else None
-            self.announced.add(job_id)
+            job = self.jobs.get(job_id) if (job_id, worker) not in self.announced else None
+            self.announced.add((job_id, worker))
         if job is not None:
             for callback in self.watchers:
                 callback(job, worker)
@@ -330,8 +349,14 @@ class Farm:
         """Cancel what is queued, then kill this render's manim processes on every worker."""
         with contextlib.suppress(Exception):
             self.executor.shutdown(wait=False)   # cancels every future it made
+        # On its own thread, bounded: an unresponsive worker must not hold up the coordinator's exit.
+        stopper = threading.Thread(target=self._stop_workers, daemon=True)
+        stopper.start()
+        stopper.join(STOP_SECONDS)
+
+    def _stop_workers(self) -> None:
         with contextlib.suppress(Exception):
-            self.client.run(pipeline.stop_tag, self.tag, wait=True)
+            self.client.run(pipeline.stop_tag, self.tag, wait=True, on_error="return")
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -371,9 +396,13 @@ def open_farm(cluster: str | None = None, scheduler: str | None = None, local_wo
     local = None
     try:
         if cluster:
-            local = distributed.LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True,
-                                             dashboard_address=None, host="127.0.0.1",
-                                             silence_logs=logging.ERROR)
+            with warnings.catch_warnings():
+                # Its scheduler's health/metrics server moves to a free port when 8787 is taken
+                # (another cluster on this machine): nothing to tell the lecturer.
+                warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
+                local = distributed.LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True,
+                                                 dashboard_address=None, host="127.0.0.1",
+                                                 silence_logs=logging.ERROR)
             client = distributed.Client(local)
         else:
             client = distributed.Client(scheduler, timeout=CONNECT_SECONDS)
