@@ -95,6 +95,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scenes", nargs="*", default=[], help="scene ids (default: all)")
+    parser.add_argument("--skip-overhead", action="store_true", help="only (1)")
     args = parser.parse_args()
     specs = [lecture.find_scene(s) for s in args.scenes] or list(lecture.SCENES)
     with tempfile.TemporaryDirectory(prefix="sweep-bench-") as tmp:
@@ -105,8 +106,10 @@ def main() -> None:
         sweep_s, out = sweep(work, args.workers, specs)
         print(f"(1) plain manim, one after another: {plain_s:7.1f} s  ({plain_runs} renders)")
         print(f"    sigsat sweep --cluster local:{args.workers}: {sweep_s:7.1f} s  ({out.strip().splitlines()[-1]})")
-        print(f"    sweep / plain = {sweep_s / plain_s:.2f}")
-        overhead(work, args.workers, specs)
+        print(f"    sweep / plain = {sweep_s / plain_s:.2f}   (load average over the run: "
+              f"{os.getloadavg()[1]:.1f} for the last 5 minutes)")
+        if not args.skip_overhead:
+            overhead(work, args.workers, specs)
 
 
 if __name__ == "__main__":
