@@ -220,6 +220,7 @@ class Previewer:
     def start(self) -> None:
         """Start the worker (its imports overlap the first cycle's checks) and the cycles."""
         shutil.rmtree(self.folder / ".work", ignore_errors=True)
+        self._publish()
         self.worker.start()
         self.thread.start()
 
