@@ -98,8 +98,8 @@ MUTATIONS: tuple[Mutation, ...] = (
         ("tests/test_lesson_saturation.py::test_narrated_numbers_and_final_readouts",)),
     Mutation(
         "key-misses-the-voice-services", "sigsat/production/keys.py",
-        "p.name in others | {LECTURE_SCENE})",
-        "p.name in others | {LECTURE_SCENE, \"voice.py\"})",
+        "p.name in others | {LECTURE_SCENE, PREVIEW_WORKER})",
+        "p.name in others | {LECTURE_SCENE, PREVIEW_WORKER, \"voice.py\"})",
         ("tests/test_dryrun.py::test_editing_any_file_the_scene_uses_makes_it_stale",)),
     Mutation(
         "key-includes-other-scenes", "sigsat/production/keys.py",

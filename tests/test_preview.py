@@ -147,3 +147,11 @@ def test_preview_on_a_port_in_use_is_refused_in_one_line(capsys, tmp_path):
 def test_preview_refuses_options_that_do_not_apply(flag, capsys):
     assert cli.main(["preview", *flag]) == cli.EXIT_USAGE
     assert capsys.readouterr().err.startswith("sigsat: preview renders on this machine")
+
+
+def test_the_stills_worker_is_in_no_render_key_and_the_beat_machinery_is_in_every_one():
+    from sigsat.production.keys import SCENES_DIR, source_files
+
+    for spec in lecture.SCENES:
+        files = source_files(spec)
+        assert SCENES_DIR / "common.py" in files and SCENES_DIR / "preview_worker.py" not in files
