@@ -155,3 +155,12 @@ def test_the_stills_worker_is_in_no_render_key_and_the_beat_machinery_is_in_ever
     for spec in lecture.SCENES:
         files = source_files(spec)
         assert SCENES_DIR / "common.py" in files and SCENES_DIR / "preview_worker.py" not in files
+
+
+def test_a_render_started_by_the_preview_carries_its_tag_into_the_pools_threads():
+    """A newer change kills the older render's manim processes by their tag: the tag must reach the
+    threads that start them (a plain thread pool starts them untagged, out of reach)."""
+    from sigsat.production import pipeline
+
+    with pipeline.tagged("preview-7"), preview._TaggedPool(max_workers=1) as pool:
+        assert pool.submit(pipeline._tag.get).result() == "preview-7"

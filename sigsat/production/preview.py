@@ -35,7 +35,8 @@ from .files import atomic_write
 from .keys import key_parts
 from .manifest import OutputRefused
 from .naming import stem
-from .pipeline import BusyError, Options, RenderError, render, stop_tag, tagged, with_overrides
+from .pipeline import (BusyError, Options, RenderError, render, share_tex, stop_tag, tagged,
+                       with_overrides)
 
 __all__ = ["PREVIEW_DIR", "affected", "scene_keys", "set_value", "refusal", "served_file",
            "StillsWorker", "Previewer"]
@@ -317,12 +318,17 @@ class Previewer:
                                               "folder": str(folder.resolve()),
                                               "media": str((self.folder / ".media").resolve())})
             except StillsCancelled:
+                if self.generation == generation:   # not cancelled: the worker died by itself
+                    self._status(scene, f"stills failed: the stills worker stopped (log: {self.worker.log})")
                 return False
             finally:
                 self.in_stills = False
             if not answer.get("ok"):
                 self._status(scene, f"stills failed: {answer.get('error')} (log: {self.worker.log})")
                 continue
+            # The video render next compiles the same new formulas: hand it the worker's (the
+            # worker is idle now, so none of its files is half-written).
+            share_tex(self.folder / ".media", self.options.out / ".cache" / "media" / scene)
             self._place(scene, folder, keys[scene])
         return self.generation == generation
 
