@@ -103,7 +103,7 @@ def loop(folder: Path, scene: str, values: list[float]) -> list[tuple[float, flo
     port = int(re.search(r":(\d+)/", server.stdout.readline())[1])
     timings = []
     try:
-        wait(port, lambda s: s["status"] == "up to date")
+        wait(port, lambda s: s["status"] == "stills up to date; video up to date")
         for value in values:
             old = next(iter(state(port)["scenes"].values()))
             spare = folder / ".sigsat.toml.edit"
@@ -111,7 +111,7 @@ def loop(folder: Path, scene: str, values: list[float]) -> list[tuple[float, flo
             saved = time.perf_counter()
             os.replace(spare, params)
             shown = wait(port, lambda s: s["beats"] and s["beats"][0]["image"] != old["beats"][0]["image"])
-            video = wait(port, lambda s: s["video"] != old["video"] and s["status"] == "up to date")
+            video = wait(port, lambda s: s["video"] != old["video"])
             timings.append((shown - saved, video - saved))
     finally:
         server.send_signal(signal.SIGINT)

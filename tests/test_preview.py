@@ -4,6 +4,7 @@ file write, which requests are refused, which files are served, and the command 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import socket
 import tomllib
@@ -164,3 +165,23 @@ def test_a_render_started_by_the_preview_carries_its_tag_into_the_pools_threads(
 
     with pipeline.tagged("preview-7"), preview._TaggedPool(max_workers=1) as pool:
         assert pool.submit(pipeline._tag.get).result() == "preview-7"
+
+
+def test_the_preview_render_runs_its_processes_at_a_lower_priority_and_leaves_the_callers_alone():
+    import subprocess
+
+    with preview._TaggedPool(max_workers=1, initializer=preview._lower_priority) as pool:
+        child = pool.submit(subprocess.run, ["sh", "-c", "ps -o ni= -p $$"], capture_output=True, text=True)
+        assert int(child.result().stdout) == preview.VIDEO_NICENESS
+    assert os.getpriority(os.PRIO_PROCESS, 0) == 0
+
+
+def test_a_scenes_status_shows_its_stills_and_its_video_and_keeps_the_video(tmp_path):
+    sent: list[str] = []
+    viewer = preview.Previewer([lecture.find_scene("probe")], tmp_path / "p.toml", Options(out=tmp_path), sent.append)
+    viewer._status("probe", "video", "video up to date", video="low/dark/03_probe.mp4?v=1")
+    viewer._status("probe", "stills", "drawing stills")
+    viewer._status("probe", "video", "rendering video")
+    scene = json.loads(sent[-1])["scenes"]["probe"]
+    assert scene["status"] == "drawing stills; rendering video"
+    assert scene["video"] == "low/dark/03_probe.mp4?v=1"

@@ -15,9 +15,11 @@ every step; the web side (:mod:`sigsat.production.preview_web`) only forwards it
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import dataclasses
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -187,6 +189,18 @@ class StillsWorker:
                     pass
 
 
+#: Niceness of the preview's video render: it runs beside the stills, which must come first.
+VIDEO_NICENESS = 10
+
+
+def _lower_priority() -> None:
+    """Lower the CPU priority of this thread and of every process it starts from now on (on Linux
+    niceness is per thread, and a child takes its parent thread's), so a render beside the stills
+    worker uses only the CPU the stills leave."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, 0, VIDEO_NICENESS)
+
+
 class _TaggedPool(ThreadPoolExecutor):
     """A thread pool whose jobs run in the context of the thread that submits them, so the manim
     processes they start carry that thread's render tag (:func:`~sigsat.production.pipeline.tagged`)
@@ -293,12 +307,24 @@ class Previewer:
             for spec in self.specs:
                 self.state["scenes"][spec.id]["reads"] = list(lecture.reads(spec, effective))
         self._publish()
-        if self._stills(affected(self.shown, keys), effective, keys, generation):
-            self._videos(affected(self.rendered, keys), params, keys, generation)
+        # The videos start with the stills, not after them (waiting would put the stills' seconds
+        # on top of a plain render's time), at a lower CPU priority, so the stills come first.
+        videos = threading.Thread(target=self._videos, args=(affected(self.rendered, keys), params, keys,
+                                                             generation), name="sigsat-preview-video")
+        videos.start()
+        try:
+            self._stills(affected(self.shown, keys), effective, keys, generation)
+        finally:
+            videos.join()
 
-    def _status(self, scene: str, status: str, **changes: Any) -> None:
+    def _status(self, scene: str, part: str, status: str, **changes: Any) -> None:
+        """Set the ``part`` ("stills" or "video") of a scene's status line; the page shows both,
+        since the two run side by side."""
         with self.state_lock:
-            self.state["scenes"][scene].update(status=status, **changes)
+            view = self.state["scenes"][scene]
+            view.update(changes)
+            view[f"{part}_status"] = status
+            view["status"] = "; ".join(view[f"{p}_status"] for p in ("stills", "video") if view.get(f"{p}_status"))
         self._publish()
 
     def _stills(self, todo: list[str], effective: Params, keys: dict[str, str], generation: int) -> bool:
@@ -310,7 +336,7 @@ class Previewer:
         for scene in todo:
             if self.generation != generation:
                 return False
-            self._status(scene, "drawing stills")
+            self._status(scene, "stills", "drawing stills")
             folder = work / f"{scene}.{generation}"
             self.in_stills = True
             try:
@@ -319,12 +345,12 @@ class Previewer:
                                               "media": str((self.folder / ".media").resolve())})
             except StillsCancelled:
                 if self.generation == generation:   # not cancelled: the worker died by itself
-                    self._status(scene, f"stills failed: the stills worker stopped (log: {self.worker.log})")
+                    self._status(scene, "stills", f"stills failed: the stills worker stopped (log: {self.worker.log})")
                 return False
             finally:
                 self.in_stills = False
             if not answer.get("ok"):
-                self._status(scene, f"stills failed: {answer.get('error')} (log: {self.worker.log})")
+                self._status(scene, "stills", f"stills failed: {answer.get('error')} (log: {self.worker.log})")
                 continue
             # The video render next compiles the same new formulas: hand it the worker's (the
             # worker is idle now, so none of its files is half-written).
@@ -344,26 +370,28 @@ class Previewer:
                   "image": f"{PREVIEW_DIR}/{final.name}/{still_name(r.index, r.name)}"}
                  for r in read_records(final)]
         self.shown[scene] = key
-        self._status(scene, "stills up to date; video next", beats=beats)
+        self._status(scene, "stills", "stills up to date", beats=beats)
 
     def _videos(self, todo: list[str], params: Params, keys: dict[str, str], generation: int) -> None:
-        """Render the low-quality videos of ``todo`` with the normal pipeline."""
+        """Render the low-quality videos of ``todo`` with the normal pipeline, at a lower CPU
+        priority (this runs on a thread of its own, beside the stills)."""
         if not todo:
             return
+        _lower_priority()
         for scene in todo:
-            self._status(scene, "rendering video")
+            self._status(scene, "video", "rendering video")
         self.tag = tag = f"sigsat-preview-{generation}"
         try:
             if self.generation != generation:
                 return
-            with tagged(tag), _TaggedPool(max_workers=self.options.jobs) as pool:
+            with tagged(tag), _TaggedPool(max_workers=self.options.jobs, initializer=_lower_priority) as pool:
                 report = render(todo, params, self.options, executor=pool)
         except (RenderError, BusyError, OutputRefused, ParamError) as exc:
             if self.generation == generation:
                 with self.state_lock:
                     self.state["video_error"] = str(exc)
                 for scene in todo:
-                    self._status(scene, "video failed")
+                    self._status(scene, "video", "video failed")
             return
         finally:
             self.tag = ""
@@ -373,4 +401,4 @@ class Previewer:
         for spec in self.specs:
             if spec.id in todo:
                 self.rendered[spec.id] = keys[spec.id]
-                self._status(spec.id, "up to date", video=f"{folder}/{stem(spec)}.mp4?v={keys[spec.id]}")
+                self._status(spec.id, "video", "video up to date", video=f"{folder}/{stem(spec)}.mp4?v={keys[spec.id]}")
