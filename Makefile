@@ -35,7 +35,7 @@ venv: system-deps $(STAMP) $(REVEAL)/VERSION
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,cluster]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,cluster,preview]'
 	@touch $@
 
 $(REVEAL)/VERSION: | $(STAMP)

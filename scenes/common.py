@@ -45,6 +45,7 @@ from sigsat.lesson.chunks import BeatRange, BeatRecord, write_records
 from sigsat.lesson.lecture import SceneInputs, find_scene, scene_inputs
 from sigsat.lesson.narration import spoken, voice_cache_dir
 from sigsat.lesson.params import Params
+from sigsat.lesson.stills import still_name, stills_folder
 from sigsat.lesson.theme import Palette
 
 __all__ = ["Look", "Stage", "start", "beat", "make_axes", "make_caption", "make_text", "make_title", "Readout", "LAYOUT",
@@ -107,6 +108,7 @@ class Stage:
     caption: VGroup | None = None
     inputs: SceneInputs | None = None   # what the scene takes from the parameters
     chunk: "Chunk | None" = None        # the beats to draw, when the pipeline renders a chunk
+    stills: "Stills | None" = None      # one PNG per beat, when the live preview asks for them
     beats_begun: int = 0
 
     @property
@@ -127,14 +129,40 @@ def start(scene: Scene, lesson_module: ModuleType, params: Params | None = None)
     look = Look(inputs.palette)
     scene.camera.background_color = look.BACKGROUND
     config.background_color = look.BACKGROUND
-    voice = make_voice(params)
+    stills = stills_folder()
+    # A still needs no voice: synthesising it would cost more than drawing the picture.
+    voice = make_voice(params) if stills is None else None
     if voice is not None:
         # Our beat writes one subtitle per line, spanning the beat; the plugin's would split
         # long lines into several cues.
         scene.set_speech_service(voice, create_subcaption=False)
     beats = BeatRange.from_environment()
     chunk = Chunk(scene, beats) if beats is not None else None
-    return Stage(scene, params, inputs.lesson, look, spec.id, inputs=inputs, chunk=chunk)
+    return Stage(scene, params, inputs.lesson, look, spec.id, inputs=inputs, chunk=chunk,
+                 stills=Stills(scene, stills) if stills is not None else None)
+
+
+class Stills:
+    """A scene rendered as one still per beat (:mod:`sigsat.lesson.stills`).
+
+    Every beat runs under manim's section skipping, so no frame is drawn while it plays; at its end
+    the frame is drawn once, which is the picture its clip ends on in a whole render.
+    """
+
+    def __init__(self, scene: Scene, folder: str):
+        self.scene, self.folder = scene, Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.records: list[BeatRecord] = []
+
+    def run(self, method: Callable[[Scene], None], stage: Stage, index: int, name: str, line: str) -> None:
+        scene = self.scene
+        scene.next_section(getattr(scene, "section_prefix", "") + name, skip_animations=True)
+        _show_caption(stage, line)
+        method(scene)
+        scene.renderer.update_frame(scene, ignore_skipping=True)
+        scene.renderer.camera.get_image().save(self.folder / still_name(index, name))
+        self.records.append(BeatRecord(index, name, line))
+        write_records(self.folder, self.records)
 
 
 class Chunk:
@@ -205,6 +233,9 @@ def beat(method: Callable[[Scene], None]) -> Callable[[Scene], None]:
         line = stage.lines[name]
         index = stage.beats_begun
         stage.beats_begun += 1
+        if stage.stills is not None:
+            stage.stills.run(method, stage, index, name, line)
+            return
         chunk = stage.chunk
         if chunk is not None and index > chunk.last:
             # Past the chunk: stop before the voiceover, manim writes what was rendered.
@@ -237,6 +268,13 @@ def _show_caption(stage: Stage, line: str) -> None:
         return
     new = make_caption(line, stage.look)
     old = stage.caption
+    if stage.stills is not None:
+        # What the fades end on, without their copies of every glyph (most of a still's time).
+        stage.scene.add(new)
+        if old is not None:
+            stage.scene.remove(old)
+        stage.caption = new
+        return
     animations = [FadeIn(new, run_time=LAYOUT.fade)]
     if old is not None:
         animations.append(FadeOut(old, run_time=LAYOUT.fade))

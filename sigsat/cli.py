@@ -136,6 +136,16 @@ def _output_root(text: str) -> Path:
     return Path(text)
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 0 to 65535, got {text!r}")
+    return value
+
+
 def _output_file(text: str) -> Path:
     if not text:
         raise argparse.ArgumentTypeError("must name a file, got ''")
@@ -157,6 +167,11 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("sweep_file", metavar="SWEEP.toml", help="the variants, by hand or as a grid (README: Sweeps)")
     sweep.add_argument("scenes", nargs="*", metavar="SCENE", help="scene ids or class names (default: all)")
     _render_options(sweep, formats=False, scenes=False)
+    preview = sub.add_parser("preview", help="a live preview in the browser: edit a parameter, see the "
+                                             "affected scenes' beats, then their videos")
+    _render_options(preview)
+    preview.add_argument("--port", type=_port, default=8765,
+                         help="port on 127.0.0.1 (default: 8765; 0: any free port)")
     sub.add_parser("list", help="scenes in lesson order with their beats and parameters")
     show = sub.add_parser("params", help="print the effective parameters as TOML")
     source = show.add_mutually_exclusive_group()
@@ -564,7 +579,43 @@ def cmd_sweep(args) -> int:
     return 0
 
 
-_COMMANDS = {"render": cmd_render, "sweep": cmd_sweep, "storyboard": cmd_storyboard, "list": cmd_list,
+#: What `sigsat preview` needs beyond sigsat's own dependencies (the [preview] extra).
+PREVIEW_MODULES = ("starlette", "uvicorn", "watchfiles", "tomlkit")
+
+
+def cmd_preview(args) -> int:
+    import importlib.util
+
+    from .production.pipeline import Options
+
+    missing = [m for m in PREVIEW_MODULES if importlib.util.find_spec(m) is None]
+    if missing:
+        _say(f"preview needs {', '.join(missing)}: install the [preview] extra "
+             f"(.venv/bin/pip install -e '.[preview]', or make venv)")
+        return EXIT_USAGE
+    unsupported = [flag for flag, on in (("--dry-run", args.dry_run), ("--cluster", args.cluster),
+                                         ("--scheduler", args.scheduler)) if on]
+    if unsupported:
+        _say(f"preview renders on this machine and writes as it goes: {unsupported[0]} does not apply; "
+             f"use 'sigsat render' for it")
+        return EXIT_USAGE
+    from .production.preview_web import bind, serve
+
+    specs = [lecture.find_scene(n) for n in args.scenes] or list(lecture.SCENES)
+    path = Path(args.params or os.environ.get(params_mod.PARAMS_ENV) or params_mod.DEFAULT_FILE)
+    options = Options(quality=args.quality, theme=args.theme, out=args.out, jobs=args.jobs, force=args.force,
+                      formats=tuple(args.formats), transparent=args.transparent, narration=args.narration,
+                      chunks=args.chunks)
+    try:
+        sock = bind(args.port)
+    except OSError as exc:
+        _say(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}; choose another --port")
+        return EXIT_USAGE
+    serve(specs, path, options, sock, lambda line: print(line, flush=True))
+    return 0
+
+
+_COMMANDS = {"render": cmd_render, "preview": cmd_preview, "sweep": cmd_sweep, "storyboard": cmd_storyboard, "list": cmd_list,
              "params": cmd_params, "doctor": cmd_doctor, "narration": cmd_narration,
              "slides": cmd_slides}
 

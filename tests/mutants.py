@@ -98,8 +98,8 @@ MUTATIONS: tuple[Mutation, ...] = (
         ("tests/test_lesson_saturation.py::test_narrated_numbers_and_final_readouts",)),
     Mutation(
         "key-misses-the-voice-services", "sigsat/production/keys.py",
-        "p.name in others | {LECTURE_SCENE})",
-        "p.name in others | {LECTURE_SCENE, \"voice.py\"})",
+        "p.name in others | {LECTURE_SCENE, PREVIEW_WORKER})",
+        "p.name in others | {LECTURE_SCENE, PREVIEW_WORKER, \"voice.py\"})",
         ("tests/test_dryrun.py::test_editing_any_file_the_scene_uses_makes_it_stale",)),
     Mutation(
         "key-includes-other-scenes", "sigsat/production/keys.py",
@@ -184,6 +184,36 @@ MUTATIONS: tuple[Mutation, ...] = (
         "        if holder is not None:\n",
         "        if False:\n",
         ("tests/test_sweep_render.py::test_a_second_sweep_renders_nothing_and_a_new_value_renders_only_what_reads_it",)),
+    Mutation(
+        "preview-accepts-any-origin", "sigsat/production/preview.py",
+        'if method not in ("GET", "HEAD") and origin not in {f"http://{h}" for h in hosts}:',
+        'if method not in ("GET", "HEAD") and origin is None:',
+        ("tests/test_preview.py::test_refusal",)),
+    Mutation(
+        "preview-never-redraws-a-shown-scene", "sigsat/production/preview.py",
+        "return [scene for scene, key in now.items() if shown.get(scene) != key]",
+        "return [scene for scene, key in now.items() if scene not in shown]",
+        ("tests/test_preview.py::test_a_parameter_change_affects_exactly_the_scenes_that_read_it",)),
+    Mutation(
+        "preview-serves-outside-the-folder", "sigsat/production/preview.py",
+        "if not target.is_relative_to(base) or not target.is_file():",
+        "if not target.is_file():",
+        ("tests/test_preview.py::test_served_files_stay_under_the_root",)),
+    Mutation(
+        "preview-writes-before-validating", "sigsat/production/preview.py",
+        "    params_mod.from_mapping(tomllib.loads(new), str(path))\n    atomic_write(path, new)\n",
+        "    atomic_write(path, new)\n    params_mod.from_mapping(tomllib.loads(new), str(path))\n",
+        ("tests/test_preview.py::test_a_refused_value_is_the_loaders_message_and_leaves_the_file_alone",)),
+    Mutation(
+        "preview-render-loses-its-tag", "sigsat/production/preview.py",
+        "return super().submit(contextvars.copy_context().run, fn, *args, **kwargs)",
+        "return super().submit(fn, *args, **kwargs)",
+        ("tests/test_preview.py::test_a_render_started_by_the_preview_carries_its_tag_into_the_pools_threads",)),
+    Mutation(
+        "stills-without-captions", "scenes/common.py",
+        "        stage.scene.add(new)\n",
+        "        pass\n",
+        ("tests/test_preview_stills.py::test_each_still_is_the_last_frame_of_its_beat_in_a_real_render",)),
 )
 
 #: Not copied: environments, caches, renders and version control (nothing a test reads).

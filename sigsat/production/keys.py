@@ -37,6 +37,8 @@ SCENES_DIR = Path(importlib.util.find_spec("scenes").origin).resolve().parent
 KEYED_FOLDERS = ("core", "lesson")
 #: The scene module that joins all scenes: not part of any one scene's video.
 LECTURE_SCENE = "lecture.py"
+#: The live preview's stills worker: it runs scenes, draws nothing of its own into a video.
+PREVIEW_WORKER = "preview_worker.py"
 
 
 def scene_file(spec: lecture.SceneSpec) -> Path:
@@ -54,7 +56,8 @@ def source_files(spec: lecture.SceneSpec) -> list[Path]:
     """Every file whose change can change ``spec``'s video, sorted.
 
     ``sigsat/__init__.py``, everything under ``sigsat/core`` and ``sigsat/lesson`` and in
-    ``scenes/``, except another scene's lesson or scene module and ``scenes/lecture.py``.
+    ``scenes/``, except another scene's lesson or scene module, ``scenes/lecture.py`` and the
+    preview's ``scenes/preview_worker.py``.
     """
     others = {f"{s.id}.py" for s in lecture.SCENES if s != spec}
     own_lessons = SIGSAT_DIR / "lesson" / "scenes"
@@ -63,7 +66,7 @@ def source_files(spec: lecture.SceneSpec) -> list[Path]:
         files += [p for p in (SIGSAT_DIR / folder).rglob("*")
                   if _is_source(p) and not (p.parent == own_lessons and p.name in others)]
     files += [p for p in SCENES_DIR.rglob("*")
-              if _is_source(p) and not (p.parent == SCENES_DIR and p.name in others | {LECTURE_SCENE})]
+              if _is_source(p) and not (p.parent == SCENES_DIR and p.name in others | {LECTURE_SCENE, PREVIEW_WORKER})]
     return sorted(files)
 
 

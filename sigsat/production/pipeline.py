@@ -46,7 +46,7 @@ from .voice_store import espeak_available, recording_problems, unvoiced_lines
 __all__ = [
     "RenderError", "BusyError", "RenderEvent", "OutputRefused", "Options", "Job", "JobResult", "Plan",
     "plan", "assess", "make_jobs", "render_job", "render", "output_dir", "targets", "with_overrides",
-    "scripts", "tagged", "stop_tag", "LocalRunner", "Batch", "run_batch", "finish", "Unit", "Todo",
+    "scripts", "tagged", "stop_tag", "LocalRunner", "Batch", "run_batch", "finish", "Unit", "Todo", "share_tex",
 ]
 
 class RenderError(RuntimeError):
@@ -292,11 +292,11 @@ def render_job(job: Job) -> JobResult:
     shared = media_dir.with_name(media_dir.name.split(".part")[0])   # the scene's whole-render media folder
     if job.beats is not None:
         env[CHUNK_ENV] = BeatRange(*job.beats, record=str(staging)).to_env()
-        _share_tex(shared, media_dir)
+        share_tex(shared, media_dir)
     run = _run_manim([*common, "--save_sections", job.scene_file, job.cls], env, media_dir, log)
     peak, cpu = run.peak_rss_mib, run.cpu_seconds
     if job.beats is not None:
-        _share_tex(media_dir, shared)
+        share_tex(media_dir, shared)
         files = chunked.stage_chunk(made, job.cls, staging)
         return JobResult(job.scene_id, job.key, str(staging), files, time.perf_counter() - started, peak,
                          media.probe(staging / chunked.CHUNK_VIDEO).duration, cpu_seconds=cpu)
@@ -318,7 +318,7 @@ def render_job(job: Job) -> JobResult:
                      time.perf_counter() - started, peak, media.probe(video).duration, cpu_seconds=cpu)
 
 
-def _share_tex(source: Path, target: Path) -> None:
+def share_tex(source: Path, target: Path) -> None:
     """Link the LaTeX and text SVGs manim cached in ``source`` into ``target``'s cache.
 
     A chunk builds every formula of the beats it skips: with the scene's cache it compiles none
