@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import fcntl
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -156,7 +157,7 @@ def test_the_render_lock_dies_with_its_holder_even_by_sigkill(tmp_path):
     """A render killed with SIGKILL (no clean-up runs) must not leave the folder locked."""
     holder = subprocess.Popen([sys.executable, "-c", (
         "import sys, time; from pathlib import Path; from sigsat.production.pipeline import locked\n"
-        "with locked(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(120)"),
+        "with locked(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(20)"),
         str(tmp_path)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
@@ -202,3 +203,20 @@ def test_list_names_every_scene_in_order_with_beats_and_parameters(tmp_path):
     positions = [text.index(f". {s.id} ({s.cls})") for s in lecture.SCENES]
     assert positions == sorted(positions)
     assert "saturation.probe_z" in text and "draw_the_curve" in text
+
+
+def test_a_manim_that_starts_after_ctrl_c_is_killed_at_once(tmp_path):
+    """Ctrl-C can land between a job's start and its manim's: the runner's stop must still reach
+    that manim (it would otherwise run to its end while the render waits for it)."""
+    fake = tmp_path / "fake" / "manim"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("")
+    (fake / "__main__.py").write_text("import time\ntime.sleep(20)\n")
+    env = dict(os.environ, PYTHONPATH=str(tmp_path / "fake"))
+    runner = pipeline.LocalRunner(None, 1)
+    runner.stop()   # the interrupt, before the job started its manim
+    try:
+        with pipeline.tagged(runner.tag), pytest.raises(pipeline.RenderError, match="killed by signal SIGKILL"):
+            pipeline._run_manim([], env, tmp_path, tmp_path / "manim.log")
+    finally:
+        runner.close()

@@ -739,12 +739,15 @@ class LocalRunner:
     reports_starts = False
 
     def __init__(self, executor: Executor | None = None, workers: int = 1):
+        # Its manim processes carry this tag (the caller's, when it tagged its render), so that one
+        # that starts after stop() (a Ctrl-C racing a job's start) is killed at once.
+        self.tag = _tag.get() or f"local-{os.getpid()}-{id(self)}"
         self.workers = max(1, workers)
         self.own = executor is None
         self.pool = executor or ThreadPoolExecutor(max_workers=self.workers)
 
     def submit(self, job: Job) -> Future:
-        return self.pool.submit(render_job, job)
+        return self.pool.submit(_tagged_render, self.tag, job)
 
     def receive(self, job: Job, future: Future) -> JobResult:
         return future.result()
@@ -753,11 +756,17 @@ class LocalRunner:
         pass
 
     def stop(self) -> None:
+        stop_tag(self.tag)
         _kill_children()
 
     def close(self) -> None:
         if self.own:
             self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _tagged_render(tag: str, job: Job) -> JobResult:
+    with tagged(tag):
+        return render_job(job)
 
 
 @dataclass
