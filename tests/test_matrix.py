@@ -437,7 +437,7 @@ def _render_then(fake_manim, out: Path, tmp: Path, how: str, act: Callable[[subp
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.wait()
+        proc.communicate()   # closes its pipes: a test that failed here must not leak them into the next
     assert snapshot(out_folder) == before, "the earlier render changed"
     return proc.returncode, stderr
 

@@ -190,6 +190,10 @@ def serve(specs: list[lecture.SceneSpec], params_path: Path, options: Options, s
                lambda: previewer.changed(sources=True), stop)
         say(f"preview at http://127.0.0.1:{port}/ (watching {params_path}; Ctrl-C stops)")
         asyncio.run(server.serve(sockets=[sock]))
+        if server.should_exit:
+            # uvicorn re-raises the signal that stopped it, but asyncio.run's own SIGINT handler
+            # can swallow it when the server's task has already ended (seen under load: exit 0).
+            raise KeyboardInterrupt
     finally:
         stop.set()
         previewer.close()
