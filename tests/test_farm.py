@@ -32,6 +32,7 @@ from sigsat import cli
 from sigsat.lesson.params import Params
 from sigsat.production import farm, manifest as manifest_mod, media, pipeline
 from tests.av_compare import compare_frames
+from tests.signals import ctrl_c_reaches_it
 
 SILENT = ["--narration", "none", "--quality", "low"]
 FLOOR_DB = 45.0   # every frame of a video: x264 may decide differently, never visibly
@@ -336,7 +337,7 @@ def sigsat_process(args: list[str], cwd: Path) -> subprocess.Popen:
     cwd.mkdir(parents=True, exist_ok=True)
     return subprocess.Popen([sys.executable, "-m", "sigsat.cli", *args], cwd=cwd, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=clean_env(**own_folders(cwd)))
+                            env=clean_env(**own_folders(cwd)), preexec_fn=ctrl_c_reaches_it)
 
 
 def descendants(pid: int) -> list[int]:

@@ -34,6 +34,7 @@ import pytest
 from sigsat.lesson import params as params_mod
 from sigsat.production import pipeline
 from sigsat.lesson.params import Params
+from tests.signals import ctrl_c_reaches_it
 
 TIMEOUT = 60  # seconds; a FIFO read or an unbounded /dev/zero read would hang past it
 
@@ -426,7 +427,7 @@ def _render_then(fake_manim, out: Path, tmp: Path, how: str, act: Callable[[subp
     before = snapshot(out_folder)
     proc = subprocess.Popen([sys.executable, "-m", "sigsat.cli", "render", SCENE, "--force", "--jobs", "1",
                              "--narration", "none", "--out", str(out)], cwd=tmp, env=env(how),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=ctrl_c_reaches_it)
     try:
         deadline = time.monotonic() + TIMEOUT
         while not (started.exists() and started.read_text()) and proc.poll() is None:

@@ -21,6 +21,7 @@ import pytest
 
 from sigsat.lesson import lecture, params as params_mod
 from tests.test_gallery_browser import CHROMIUM, FLAGS, keep_screenshot
+from tests.signals import ctrl_c_reaches_it
 
 pytest.importorskip("uvicorn", reason="the [preview] extra is not installed")
 
@@ -40,7 +41,7 @@ class Preview:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "sigsat.cli", "preview", "probe", "--port", "0", "--params", "lecture.toml",
              "--out", "renders", "--narration", "none", "--jobs", "2"],
-            cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=ctrl_c_reaches_it)
         found = re.search(r"http://127\.0\.0\.1:(\d+)/", self.proc.stdout.readline())
         assert found, self.proc.stderr.read()
         self.port = int(found[1])
