@@ -21,6 +21,7 @@ from manim import (
     LEFT,
     UP,
     Animation,
+    AnimationGroup,
     Arrow,
     Axes,
     Circle,
@@ -38,6 +39,7 @@ from manim import (
     VMobject,
     config,
 )
+from manim.animation.animation import prepare_animation
 from manim.utils.exceptions import EndSceneEarlyException
 
 from sigsat.lesson import params as sigsat_params
@@ -149,6 +151,9 @@ class Stills:
     the frame is drawn once, which is the picture its clip ends on in a whole render.
     """
 
+    #: False while :mod:`scenes.tex_batch` runs the scene only to find its formulas.
+    draw = True
+
     def __init__(self, scene: Scene, folder: str):
         self.scene, self.folder = scene, Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -156,13 +161,57 @@ class Stills:
 
     def run(self, method: Callable[[Scene], None], stage: Stage, index: int, name: str, line: str) -> None:
         scene = self.scene
+        if "play" not in vars(scene):
+            play = type(scene).play.__get__(scene)
+
+            @functools.wraps(play)   # manim names the method in its messages
+            def to_the_end(*args: Any, **kwargs: Any) -> None:
+                _play_to_the_end(scene, play, *args, **kwargs)
+
+            scene.play = to_the_end
         scene.next_section(getattr(scene, "section_prefix", "") + name, skip_animations=True)
         _show_caption(stage, line)
         method(scene)
+        if not self.draw:
+            return
         scene.renderer.update_frame(scene, ignore_skipping=True)
         scene.renderer.camera.get_image().save(self.folder / still_name(index, name))
         self.records.append(BeatRecord(index, name, line))
         write_records(self.folder, self.records)
+
+
+def _lands_as_is(animation: Animation) -> bool:
+    """Whether ``animation`` ends on its mobject exactly as given (a plain introducer)."""
+    return animation.is_introducer() and not animation.is_remover() and animation.rate_func(1.0) == 1.0
+
+
+def _play_to_the_end(scene: Scene, play: Callable[..., None], *args: Any, **kwargs: Any) -> None:
+    """``scene.play`` for a still: the state the animations end on, without playing them.
+
+    Even skipped, manim begins every animation, which copies its mobject (and, for ``Create`` and
+    ``Write``, an outline of every glyph) only to end where it started. Introducers end on their
+    mobject as given and removers on its absence, so those are added or removed directly, in the
+    order ``play`` would; anything else goes through ``play`` first, as one call. Then the updaters
+    run once, as a skipped play runs them. ``tests/test_preview_stills.py`` checks every beat's
+    picture against manim's own skipped play, pixel for pixel.
+    """
+    direct, played = [], []
+    for animation in map(prepare_animation, args):
+        members = animation.animations if isinstance(animation, AnimationGroup) else [animation]
+        fast = all(_lands_as_is(m) or (m.is_remover() and not m.is_introducer()) for m in members)
+        (direct if fast else played).extend(members if fast else [animation])
+    if played:
+        play(*played, **kwargs)
+    # As play does: a remover's mobject that is not on screen as a whole (a group made of parts
+    # added one by one) is added first, which takes its parts off the screen with it.
+    scene.add_mobjects_from_animations(direct)
+    for animation in direct:
+        if animation.is_remover():
+            scene.remove(animation.mobject)
+        else:
+            scene.add(animation.mobject)
+    if direct:
+        scene.update_mobjects(0)
 
 
 class Chunk:

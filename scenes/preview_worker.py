@@ -5,7 +5,11 @@ one JSON request per line on standard input and answers one JSON line on standar
 request, until standard input ends::
 
     {"scene": "probe", "params": "/abs/params.toml", "folder": "/abs/stills", "media": "/abs/media"}
-    {"scene": "probe", "ok": true, "seconds": 0.9}    or    {"scene": "probe", "ok": false, "error": "..."}
+    {"scene": "probe", "ok": true, "seconds": 0.9, "formulas": 13, "formula_seconds": 0.7}
+    or    {"scene": "probe", "ok": false, "error": "..."}
+
+Before drawing, the scene's new formulas are typeset in one LaTeX run (:mod:`scenes.tex_batch`):
+``formulas`` says how many, ``formula_seconds`` how long that took, finding them included.
 
 The stills are those of :mod:`sigsat.lesson.stills`, written into ``folder``. A request names a
 scene of the lecture, never a module or a file: anything else is refused. The preview cancels a
@@ -39,17 +43,24 @@ def render_stills(request: dict) -> dict:
 
     spec = lecture.find_scene(request["scene"])   # a known scene or KeyError: never a name to import
     module = sys.modules.get(spec.module) or __import__(spec.module, fromlist=[spec.cls])
+    from scenes.tex_batch import prepare
+
     started = time.perf_counter()
     os.environ[params.PARAMS_ENV] = request["params"]
     os.environ[STILLS_ENV] = request["folder"]
+    scene_class = getattr(module, spec.cls)
     try:
         with tempconfig({"media_dir": request["media"], "quality": "low_quality", "format": "png",
                          "disable_caching": True, "progress_bar": "none", "verbosity": "WARNING",
                          "input_file": module.__file__}):
-            getattr(module, spec.cls)().render()
+            formulas = prepare(scene_class, log=lambda message: print(message, file=sys.stderr))
+            typeset = time.perf_counter()
+            scene_class().render()
     finally:
         del os.environ[STILLS_ENV]
-    return {"scene": spec.id, "ok": True, "seconds": round(time.perf_counter() - started, 3)}
+    done = time.perf_counter()
+    return {"scene": spec.id, "ok": True, "seconds": round(done - started, 3), "formulas": formulas,
+            "formula_seconds": round(typeset - started, 3)}
 
 
 def main() -> int:

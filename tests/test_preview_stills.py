@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from sigsat.lesson import params as params_mod
+from sigsat.lesson import lecture, params as params_mod
 from sigsat.lesson.chunks import read_records
 from sigsat.lesson.stills import still_name
 from sigsat.production import media
@@ -53,3 +53,36 @@ def test_each_still_is_the_last_frame_of_its_beat_in_a_real_render(tmp_path):
         others = [psnr(still, f) for j, f in enumerate(frames) if j != i]
         assert same >= 33, (record.name, same)   # measured 34.7-41.3 dB: H.264 on thin coloured text
         assert same > max(others) + 10, (record.name, same, others)   # measured: others <= 19.4 dB
+
+
+@pytest.mark.parametrize("spec", lecture.SCENES, ids=lambda s: s.id)
+def test_stills_drawn_without_playing_equal_stills_played_and_need_no_formula_the_first_pass_missed(
+        spec, tmp_path, monkeypatch):
+    """The worker's two shortcuts change no pixel: the formula pass finds every formula the scene
+    typesets (manim compiles none itself afterwards), and ending animations without playing them
+    draws exactly what manim's skipped play draws."""
+    import scenes.common as common
+    from manim.utils import tex_file_writing
+    from scenes.preview_worker import render_stills
+
+    params = params_mod.from_mapping({"saturation": {"probe_z": -4.5}, "chain": {"layers": 6}})
+    params_file = tmp_path / "params.toml"
+    params_file.write_text(params_mod.to_toml(params, comments=False))
+    compiled = []
+    original = tex_file_writing.compile_tex
+    monkeypatch.setattr(tex_file_writing, "compile_tex", lambda *a: compiled.append(a[0]) or original(*a))
+
+    def stills(tag: str) -> list[np.ndarray]:
+        folder = tmp_path / tag
+        answer = render_stills({"scene": spec.id, "params": str(params_file), "folder": str(folder),
+                                "media": str(tmp_path / "media")})
+        assert answer["ok"], answer
+        return [np.asarray(Image.open(folder / still_name(r.index, r.name))) for r in read_records(folder)]
+
+    fast = stills("fast")
+    assert compiled == []
+    monkeypatch.setattr(common, "_play_to_the_end", lambda scene, play, *args, **kwargs: play(*args, **kwargs))
+    played = stills("played")
+    assert len(fast) == len(played) == len(spec.beats)
+    for beat, a, b in zip(spec.beats, fast, played):
+        assert np.array_equal(a, b), (beat, int(np.abs(a.astype(int) - b.astype(int)).max()))
