@@ -189,14 +189,14 @@ class StillsWorker:
                     pass
 
 
-#: Niceness of the preview's video render: it runs beside the stills, which must come first.
+#: Niceness of the preview's video render: a background job, which should leave the lecturer's
+#: editor and browser responsive.
 VIDEO_NICENESS = 10
 
 
 def _lower_priority() -> None:
     """Lower the CPU priority of this thread and of every process it starts from now on (on Linux
-    niceness is per thread, and a child takes its parent thread's), so a render beside the stills
-    worker uses only the CPU the stills leave."""
+    niceness is per thread, and a child takes its parent thread's)."""
     with contextlib.suppress(OSError, AttributeError):
         os.setpriority(os.PRIO_PROCESS, 0, VIDEO_NICENESS)
 
@@ -307,15 +307,14 @@ class Previewer:
             for spec in self.specs:
                 self.state["scenes"][spec.id]["reads"] = list(lecture.reads(spec, effective))
         self._publish()
-        # The videos start with the stills, not after them (waiting would put the stills' seconds
-        # on top of a plain render's time), at a lower CPU priority, so the stills come first.
-        videos = threading.Thread(target=self._videos, args=(affected(self.rendered, keys), params, keys,
-                                                             generation), name="sigsat-preview-video")
-        videos.start()
-        try:
-            self._stills(affected(self.shown, keys), effective, keys, generation)
-        finally:
-            videos.join()
+        # The videos start after the stills: the stills take a few seconds and hand the video
+        # render every formula they typeset, which saves it about as long (side by side on two
+        # cores, the two would compete for the CPU and typeset the same formulas twice).
+        videos = affected(self.rendered, keys)
+        for scene in videos:
+            self._status(scene, "video", "video after the stills")
+        self._stills(affected(self.shown, keys), effective, keys, generation)
+        self._videos(videos, params, keys, generation)
 
     def _status(self, scene: str, part: str, status: str, **changes: Any) -> None:
         """Set the ``part`` ("stills" or "video") of a scene's status line; the page shows both,
@@ -373,11 +372,10 @@ class Previewer:
         self._status(scene, "stills", "stills up to date", beats=beats)
 
     def _videos(self, todo: list[str], params: Params, keys: dict[str, str], generation: int) -> None:
-        """Render the low-quality videos of ``todo`` with the normal pipeline, at a lower CPU
-        priority (this runs on a thread of its own, beside the stills)."""
+        """Render the low-quality videos of ``todo`` with the normal pipeline, its manim processes
+        at a lower CPU priority."""
         if not todo:
             return
-        _lower_priority()
         for scene in todo:
             self._status(scene, "video", "rendering video")
         self.tag = tag = f"sigsat-preview-{generation}"
