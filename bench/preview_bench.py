@@ -8,7 +8,8 @@ Prints:
   (2) a running `sigsat preview SCENE`: from saving a new value into the parameter file (an
       atomic replace, as editors and the page do) to the scene's new stills in the page's state,
       and to its new low-quality video there;
-  (3) a plain `sigsat render SCENE --force` of the same scene, for the video's comparison.
+  (3) a plain `sigsat render SCENE` of the same scene after saving a new value (what a lecturer
+      does without the preview), and `--force` with the same value, for the video's comparison.
 """
 
 from __future__ import annotations
@@ -72,6 +73,15 @@ def stills(folder: Path, rounds: int) -> None:
         beats = len(spec.beats)
         print(f"    {spec.id:<11} {beats} beats  cold {statistics.median(cold):5.2f} s   warm "
               f"{statistics.median(hot):5.2f} s")
+    print("    the warm worker after a new probe_z (new formulas, typeset in one LaTeX run first):")
+    for value in (4.25, -3.75, 5.25)[:rounds]:
+        changed = folder / f"params-{value}.toml"
+        changed.write_text(params_mod.to_toml(params_mod.from_mapping({"saturation": {"probe_z": value}}),
+                                              comments=False))
+        started = time.perf_counter()
+        answer = ask(warm, _request("probe", folder, changed, f"new{value}"))
+        print(f"    probe  probe_z = {value}: {time.perf_counter() - started:5.2f} s, of which "
+              f"{answer['formulas']} new formulas found and typeset in {answer['formula_seconds']:.2f} s")
     warm.stdin.close()
     warm.wait()
 
@@ -119,12 +129,15 @@ def loop(folder: Path, scene: str, values: list[float]) -> list[tuple[float, flo
     return timings
 
 
-def plain_render(folder: Path, scene: str, rounds: int) -> list[float]:
+def plain_render(folder: Path, scene: str, values: list[float | None]) -> list[float]:
+    """`sigsat render SCENE` after each value is saved (None: the same value again, with --force)."""
     times = []
-    for _ in range(rounds):
+    for value in values:
+        if value is not None:
+            (folder / "sigsat.toml").write_text(f"# bench\n[saturation]\nprobe_z = {value}\n")
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "sigsat.cli", "render", scene, "--force"], cwd=folder, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, "-m", "sigsat.cli", "render", scene, *(["--force"] if value is None else [])],
+                       cwd=folder, check=True, stdout=subprocess.DEVNULL)
         times.append(time.perf_counter() - started)
     return times
 
@@ -147,9 +160,12 @@ def main() -> None:
             print(f"    probe_z = {value}: {shown:5.2f}   {video:5.2f}")
         print(f"    median: stills {statistics.median(t[0] for t in timings):.2f} s, "
               f"video {statistics.median(t[1] for t in timings):.2f} s")
-        plain = plain_render(folder, args.scene, args.rounds)
-        print(f"(3) sigsat render {args.scene} --force: median {statistics.median(plain):.2f} s "
-              f"({', '.join(f'{t:.2f}' for t in plain)})")
+        fresh = plain_render(folder, args.scene, [-v for v in values])
+        print(f"(3) sigsat render {args.scene} after saving a new value (what the preview replaces): median "
+              f"{statistics.median(fresh):.2f} s ({', '.join(f'{t:.2f}' for t in fresh)})")
+        again = plain_render(folder, args.scene, [None] * args.rounds)
+        print(f"    sigsat render {args.scene} --force, same value (its formulas typeset already): median "
+              f"{statistics.median(again):.2f} s ({', '.join(f'{t:.2f}' for t in again)})")
         print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 
