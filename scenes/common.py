@@ -43,12 +43,12 @@ from manim.utils.exceptions import EndSceneEarlyException
 from sigsat.lesson import params as sigsat_params
 from sigsat.lesson.chunks import BeatRange, BeatRecord, write_records
 from sigsat.lesson.lecture import SceneInputs, find_scene, scene_inputs
-from sigsat.lesson.narration import spoken, voice_cache_dir
+from sigsat.lesson.narration import espeak_voice, recordings_folder, spoken, voice_cache_dir
 from sigsat.lesson.params import Params
 from sigsat.lesson.stills import still_name, stills_folder
 from sigsat.lesson.theme import Palette
 
-__all__ = ["Look", "Stage", "start", "beat", "make_axes", "make_caption", "make_text", "make_title", "Readout", "LAYOUT",
+__all__ = ["Look", "Stage", "start", "beat", "make_axes", "make_caption", "make_text", "make_title", "moves_label", "Readout", "LAYOUT",
            "tangent_ends", "PushStyle", "make_ball_push", "make_decade_label", "make_log_axes"]
 
 
@@ -114,6 +114,16 @@ class Stage:
     @property
     def lines(self) -> dict[str, str]:
         return self.lesson.lines
+
+    @property
+    def tr(self):
+        """The scene's language: ``self.stage.tr("English text")`` translates, ``.number`` localises."""
+        return self.inputs.tr
+
+    @property
+    def title(self) -> str:
+        """The scene's title in its language."""
+        return find_scene(self.scene_id).title_in(self.tr)
 
 
 def start(scene: Scene, lesson_module: ModuleType, params: Params | None = None) -> Stage:
@@ -206,15 +216,17 @@ def make_voice(params: Params):
     n = params.narration
     if n.mode == "none":
         return None
-    from scenes.voice import EspeakService, RecordedService
+    from scenes.voice import EspeakService, FestivalService, RecordedService
 
     # The plugin's own bookkeeping stays with this render; the audio itself in the shared store.
     local = Path(config.media_dir) / "voiceovers"
     local.mkdir(parents=True, exist_ok=True)
     if n.mode == "espeak":
-        return EspeakService(voice_cache_dir(), voice=n.voice, words_per_minute=n.words_per_minute,
+        return EspeakService(voice_cache_dir(), voice=espeak_voice(n), words_per_minute=n.words_per_minute,
                              pause=n.pause, cache_dir=str(local))
-    return RecordedService(voice_cache_dir(), n.recordings, pause=n.pause, cache_dir=str(local))
+    if n.mode == "festival":
+        return FestivalService(voice_cache_dir(), pause=n.pause, cache_dir=str(local))
+    return RecordedService(voice_cache_dir(), recordings_folder(n), pause=n.pause, cache_dir=str(local))
 
 
 def beat(method: Callable[[Scene], None]) -> Callable[[Scene], None]:
@@ -247,7 +259,7 @@ def beat(method: Callable[[Scene], None]) -> Callable[[Scene], None]:
             chunk.begin(index, name, line)
         if getattr(self, "speech_service", None) is not None:
             # The line's audio ends with its pause; the voiceover waits for it.
-            with self.voiceover(text=spoken(line), recording=f"{stage.scene_id}/{name}"):
+            with self.voiceover(text=spoken(line, stage.tr.code), recording=f"{stage.scene_id}/{name}"):
                 _show_caption(stage, line)
                 method(self)
         else:
@@ -299,6 +311,11 @@ def make_caption(line: str, look: Look) -> VGroup:
 def make_text(text: str, look: Look, size: float, color: ManimColor | None = None, **kwargs) -> Text:
     """Text in the house font (sans serif reads better on a projector than Pango's default serif)."""
     return Text(text, font=LAYOUT.font, font_size=size, color=color or look.TEXT, **kwargs)
+
+
+def moves_label(tr: Any, percent: str) -> str:
+    """"moves 2.7%": how far a pushed ball moves, in the scene's language."""
+    return tr("moves {percent}").format(percent=tr.number(percent))
 
 
 def make_title(title: str, look: Look) -> Text:
@@ -502,6 +519,7 @@ class Readout(VGroup):
         text = f"{value:.{self.places}f}"
         if text.startswith("-") and float(text) == 0:
             text = text[1:]  # no "-0.00"
+        text = text.replace(".", self.decimal)
         slots = self.submobjects[1:]
         if len(text) > len(slots):
             raise ValueError(f"{text!r} needs more than the readout's {len(slots)} slots")
