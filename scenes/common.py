@@ -493,14 +493,15 @@ class Readout(VGroup):
 
     ``DecimalNumber.set_value`` rebuilds its glyphs by deep copy (about 10 ms a call, the largest
     cost of a render with live readouts, measured with a sampling profiler). A Readout typesets the
-    glyphs ``0-9 . -`` once and, on each update, only copies glyph outlines into fixed slots.
-    It may be moved, not scaled.
+    glyphs ``0-9 . - ,`` once and, on each update, only copies glyph outlines into fixed slots.
+    It may be moved, not scaled. ``decimal`` is the language's decimal sign (``Stage.tr.decimal``).
     """
 
-    _CHARS = "0123456789.-"
+    _CHARS = "0123456789.-,"
 
     def __init__(self, value: float, places: int, font_size: float, color: ManimColor,
-                 slots: int = 10):
+                 slots: int = 10, decimal: str = "."):
+        self.decimal = decimal
         glyphs = MathTex(self._CHARS, font_size=font_size)[0]
         # Outlines relative to the baseline start of the typeset string.
         self._start = np.array([glyphs.get_left()[0], glyphs[0].get_bottom()[1], 0.0])
