@@ -48,7 +48,7 @@ from sigsat.lesson.params import Params
 from sigsat.lesson.stills import still_name, stills_folder
 from sigsat.lesson.theme import Palette
 
-__all__ = ["Look", "Stage", "start", "beat", "make_axes", "make_caption", "make_text", "make_title", "moves_label", "Readout", "LAYOUT",
+__all__ = ["Look", "Stage", "start", "beat", "make_axes", "make_caption", "make_text", "make_title", "moves_label", "fit_column", "Readout", "LAYOUT",
            "tangent_ends", "PushStyle", "make_ball_push", "make_decade_label", "make_log_axes"]
 
 
@@ -311,6 +311,16 @@ def make_caption(line: str, look: Look) -> VGroup:
 def make_text(text: str, look: Look, size: float, color: ManimColor | None = None, **kwargs) -> Text:
     """Text in the house font (sans serif reads better on a projector than Pango's default serif)."""
     return Text(text, font=LAYOUT.font, font_size=size, color=color or look.TEXT, **kwargs)
+
+
+def fit_column(mobject: VMobject, centre_x: float, margin: float = 0.1) -> VMobject:
+    """Shrink ``mobject`` about its centre, if it must, to fit a column centred at ``centre_x`` that
+    reaches to ``margin`` from the frame's nearer side edge: the rule for text that a longer
+    language (German) makes wider than the English the layout was made for."""
+    room = 2 * (config.frame_width / 2 - margin - abs(centre_x))
+    if mobject.width > room:
+        mobject.scale_to_fit_width(room)
+    return mobject
 
 
 def moves_label(tr: Any, percent: str) -> str:

@@ -31,7 +31,8 @@ from manim_voiceover import VoiceoverScene
 from sigsat.core.activations import relu, relu_prime
 from sigsat.lesson.scenes import relu as relu_lesson
 
-from scenes.common import LAYOUT, Look, PushStyle, beat, make_ball_push, make_axes, make_text, make_title, moves_label, start
+from scenes.common import (LAYOUT, Look, PushStyle, beat, fit_column, make_ball_push, make_axes, make_text, make_title,
+                           moves_label, start)
 
 AXES_X = -2.55           # centre of the two stacked plots
 AXES_WIDTH = 7.6
@@ -188,6 +189,7 @@ class ReluKeepsTheGradient(VoiceoverScene):
         caption = make_text(tr("the sigmoid's best: {peak}").format(peak=r.shown["peak"]), look, NOTE_SIZE, look.MUTED)
         compare_group = VGroup(compare, caption).arrange(DOWN, buff=0.15)
         compare_group.next_to(self.relu_formula, DOWN, buff=0.4)
+        fit_column(compare_group, compare_group.get_center()[0], FRAME_MARGIN)
         self.play(FadeIn(shades), FadeIn(dead_word), run_time=LAYOUT.fade * 2)
         self.play(Create(slope), FadeIn(slope_word), FadeIn(compare_group), run_time=LAYOUT.draw)
         self.play(FadeOut(slope), run_time=LAYOUT.fade)
@@ -218,6 +220,7 @@ class ReluKeepsTheGradient(VoiceoverScene):
                           look, NOTE_SIZE, look.DEAD)
         for text in (before, after):
             text.next_to(neuron[1], DOWN, buff=0.3)
+            fit_column(text, text.get_center()[0], FRAME_MARGIN)
         bias = ValueTracker(0.0)
         dots = make_input_dots(look, bottom, r.preactivations, bias)
         drop = make_bias_drop(look, bottom.c2p(DROP_AT[0] * r.z_extent, DROP_AT[1]), tr("bias − {shift}").format(shift=r.shown["shift"]))
@@ -237,6 +240,7 @@ class ReluKeepsTheGradient(VoiceoverScene):
         grid = make_layer_grid(look, r.width, r.dead_units)
         header = make_text(tr("last hidden layer: {width} units").format(width=r.shown["width"]), look, NOTE_SIZE)
         header.next_to(grid, UP, buff=TEXT_GAP)
+        fit_column(header, header.get_center()[0], FRAME_MARGIN)
         summary = VGroup(
             make_text(tr("{deepest_dead} dead: {deepest_percent}").format(**r.shown), look, NOTE_SIZE, look.DEAD),
             make_text(tr("all layers: {all_layers}").format(**r.shown), look, NOTE_SIZE, look.MUTED),
@@ -245,6 +249,7 @@ class ReluKeepsTheGradient(VoiceoverScene):
         if summary.get_right()[0] > edge:  # "... get no gradient" takes a row of its own
             summary.arrange(DOWN, buff=0.15).next_to(grid, DOWN, buff=TEXT_GAP)
             summary.shift(LEFT * max(0.0, summary.get_right()[0] - edge))
+            fit_column(summary, summary.get_center()[0], FRAME_MARGIN)
         self.play(FadeOut(self.step_formula), run_time=LAYOUT.fade)
         self.play(FadeIn(header), FadeIn(grid, lag_ratio=0.02), run_time=LAYOUT.draw)
         self.play(FadeIn(summary), run_time=LAYOUT.fade * 2)
