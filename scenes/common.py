@@ -62,6 +62,7 @@ class Layout:
     readout_size: float = 34
     font: str = "DejaVu Sans"  # from Debian's fonts-dejavu-core, installed by the Makefile
     caption_chars: int = 80   # characters per caption line before wrapping
+    caption_lines: int = 2    # a longer line (German) is wrapped wider and shrunk to stay in two
     caption_max_width: float = 13.4
     caption_bottom: float = -3.85
     title_y: float = 3.45
@@ -294,9 +295,21 @@ def _show_caption(stage: Stage, line: str) -> None:
     stage.caption = new
 
 
+def _caption_lines(line: str) -> list[str]:
+    """The caption's lines: wrapped at ``caption_chars``, or, for a line that would take more than
+    ``caption_lines`` rows (German runs longer than English), wrapped wider, up to twice as wide;
+    the caption is then shrunk to its maximum width, so it never climbs into the picture."""
+    width = LAYOUT.caption_chars
+    rows = textwrap.wrap(line, width)
+    while len(rows) > LAYOUT.caption_lines and width < 2 * LAYOUT.caption_chars:
+        width += 4
+        rows = textwrap.wrap(line, width)
+    return rows
+
+
 def make_caption(line: str, look: Look) -> VGroup:
     """The narration line as an on-screen subtitle at the bottom of the frame, wrapped to fit."""
-    wrapped = "\n".join(textwrap.wrap(line, LAYOUT.caption_chars))
+    wrapped = "\n".join(_caption_lines(line))
     text = make_text(wrapped, look, LAYOUT.caption_size, line_spacing=0.9)
     if text.width > LAYOUT.caption_max_width:
         text.scale_to_fit_width(LAYOUT.caption_max_width)

@@ -272,3 +272,17 @@ def test_a_scene_rendered_in_german_has_german_subtitles_and_a_soundtrack_as_lon
     assert info.has_audio and info.audio_duration == pytest.approx(info.duration, abs=0.25)
     assert cues[-1].end.total_seconds() == pytest.approx(info.duration, abs=2 / 15)
     assert not (tmp_path / "renders" / "low" / "dark" / "01_saturation.mp4").exists(), "English untouched"
+
+
+def test_a_long_caption_stays_in_two_rows_and_english_wraps_as_before():
+    import textwrap
+
+    from scenes.common import LAYOUT, _caption_lines
+
+    for code in i18n.languages():
+        for spec in lecture.SCENES:
+            for line in lecture.scene_lines(spec, in_language(code)).values():
+                rows = _caption_lines(line)
+                assert len(rows) <= LAYOUT.caption_lines and " ".join(rows) == line, "nothing lost"
+                if code == "en":
+                    assert rows == textwrap.wrap(line, LAYOUT.caption_chars), "English captions unchanged"
