@@ -31,6 +31,8 @@ from manim_voiceover import VoiceoverScene
 from sigsat.core.activations import relu, relu_prime
 from sigsat.lesson.scenes import relu as relu_lesson
 
+from sigsat.lesson.display import as_tex
+
 from scenes.common import (LAYOUT, Look, PushStyle, beat, fit_column, make_ball_push, make_axes, make_text, make_title,
                            moves_label, start)
 
@@ -164,8 +166,8 @@ class ReluKeepsTheGradient(VoiceoverScene):
         self.relu_formula = MathTex(r"\mathrm{ReLU}(z) = \max(0, z)", font_size=FORMULA_SIZE,
                                     color=look.RELU).move_to([COLUMN_X, RELU_BOTTOM + RELU_HEIGHT / 2, 0])
         self.step_formula = MathTex(
-            rf"\mathrm{{ReLU}}'(z) = \begin{{cases}} {r.shown['one']} & z > 0 \\ "
-            rf"{r.shown['zero']} & z \leq 0 \end{{cases}}",
+            rf"\mathrm{{ReLU}}'(z) = \begin{{cases}} {as_tex(r.shown['one'])} & z > 0 \\ "
+            rf"{as_tex(r.shown['zero'])} & z \leq 0 \end{{cases}}",
             font_size=FORMULA_SIZE, color=look.GRADIENT,
         ).move_to([COLUMN_X, SLOPE_BOTTOM + SLOPE_HEIGHT / 2, 0])
         title = make_title(self.stage.title, look)
@@ -184,7 +186,8 @@ class ReluKeepsTheGradient(VoiceoverScene):
         slope.set_z_index(2)
         slope_word = make_text(tr("slope {one}").format(one=r.shown["one"]), look, SLOPE_WORD_SIZE, look.GRADIENT)
         slope_word.next_to(top.c2p(SLOPE_WORD_AT * e, SLOPE_WORD_AT * e), UP + LEFT, buff=0.15)
-        compare = MathTex(rf"{r.shown['one']} = {r.shown['ratio']} \times {r.shown['peak']}",
+        one, ratio, peak = (as_tex(r.shown[k]) for k in ("one", "ratio", "peak"))
+        compare = MathTex(rf"{one} = {ratio} \times {peak}",
                           font_size=FORMULA_SIZE, color=look.GRADIENT)
         caption = make_text(tr("the sigmoid's best: {peak}").format(peak=r.shown["peak"]), look, NOTE_SIZE, look.MUTED)
         compare_group = VGroup(compare, caption).arrange(DOWN, buff=0.15)

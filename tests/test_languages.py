@@ -251,10 +251,21 @@ def test_every_scene_plays_its_beats_inside_the_frame_in_every_language(spec, co
     monkeypatch.setenv(params_mod.PARAMS_ENV, str(file))
     monkeypatch.chdir(shared_media)
     params = params_mod.load()
+    from manim import MathTex
+
+    typeset, made = [], MathTex.__init__
+
+    def recording(self, *tex_strings, **kwargs):
+        typeset.extend(tex_strings)
+        made(self, *tex_strings, **kwargs)
+
+    monkeypatch.setattr(MathTex, "__init__", recording)
     run = dry_run(spec, frames=False)  # positions, not pixels: nothing needs drawing
     assert run.sections == list(spec.beats)
     assert run.subtitles == list(spec.lesson.build(params).lines.values())
     assert not run.offscreen, f"left the frame: {run.offscreen}"
+    unbraced = [t for t in typeset if re.search(r"\d,\d", t)]
+    assert not unbraced, f"a decimal comma TeX would space: {unbraced[:2]}"
 
 
 @pytest.mark.slow
