@@ -353,11 +353,14 @@ def make_axes(
     y_length: float,
     x_label: str = "z",
     y_label: str | None = None,
+    decimal: str = ".",
 ) -> VGroup:
     """Axes in the theme's muted colour with numbered ticks; returns ``VGroup(axes, labels)``.
 
-    The axes themselves are ``result[0]``.
+    The axes themselves are ``result[0]``; ``decimal`` is the tick labels' decimal sign
+    (``Stage.tr.decimal``: 0,5 in German and Spanish).
     """
+
     axes = Axes(
         x_range=list(x_range),
         y_range=list(y_range),
@@ -369,6 +372,8 @@ def make_axes(
         y_axis_config=dict(decimal_number_config=dict(num_decimal_places=_decimals(y_range[2]))),
     )
     for axis in (axes.x_axis, axes.y_axis):
+        if decimal != ".":
+            _write_decimal_sign(axis.numbers, decimal)
         axis.numbers.set_color(look.MUTED)
     labels = VGroup(
         MathTex(x_label, color=look.INPUT, font_size=LAYOUT.label_size)
@@ -509,6 +514,20 @@ def _decimals(step: float) -> int:
         if abs(round(step, places) - step) < 1e-9:
             return places
     return 4
+
+
+def _write_decimal_sign(numbers: VGroup, decimal: str) -> None:
+    """Swap each tick label's decimal point for ``decimal``, top-left where the point was.
+
+    manim typesets a number one character at a time and caches each character's glyph for the
+    whole process (``manim.mobject.text.numbers.string_to_mob_map``), so the point cannot be
+    typeset as a comma at the source without turning every later English point into one.
+    """
+    for number in numbers:
+        for i, glyph in enumerate(number.submobjects):
+            if getattr(glyph, "tex_string", None) == ".":
+                sign = MathTex(decimal, font_size=number.font_size)
+                number.submobjects[i] = sign.align_to(glyph, UP).align_to(glyph, LEFT)
 
 
 class Readout(VGroup):

@@ -63,7 +63,7 @@ class DerivativePeaksAtAQuarter(VoiceoverScene):
         """Axes over the lesson's z range, one of two stacked plots sharing the z axis."""
         d = self.lesson
         frame = make_axes(self.stage.look, (-d.z_extent, d.z_extent, d.z_step), y_range,
-                          x_length=PLOT_WIDTH, y_length=height)
+                          x_length=PLOT_WIDTH, y_length=height, decimal=self.stage.tr.decimal)
         if not numbered_z:  # the plot below carries the shared z axis's numbers and label
             frame[0].x_axis.remove(frame[0].x_axis.numbers)
             frame.remove(frame[1])

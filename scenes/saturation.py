@@ -57,7 +57,7 @@ class SigmoidSaturates(VoiceoverScene):
     def draw_the_curve(self) -> None:
         look, e = self.stage.look, self.lesson.z_extent
         self.frame = make_axes(look, (-e, e, self.lesson.z_step), self.lesson.output_range,
-                               *AXES_LENGTH, y_label=None)
+                               *AXES_LENGTH, y_label=None, decimal=self.stage.tr.decimal)
         self.frame.move_to([*AXES_CENTRE, 0])
         self.axes = self.frame[0]
         self.curve = self.axes.plot(sigmoid, x_range=[-e, e], color=look.ACTIVATION, stroke_width=LAYOUT.curve_stroke)

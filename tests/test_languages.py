@@ -297,3 +297,19 @@ def test_a_long_caption_stays_in_two_rows_and_english_wraps_as_before():
                 assert len(rows) <= LAYOUT.caption_lines and " ".join(rows) == line, "nothing lost"
                 if code == "en":
                     assert rows == textwrap.wrap(line, LAYOUT.caption_chars), "English captions unchanged"
+
+
+def test_tick_labels_take_the_decimal_comma_and_english_keeps_its_point(tmp_path, monkeypatch):
+    from manim import MathTex
+
+    from scenes.common import Look, make_axes
+    from sigsat.lesson.theme import palette
+
+    monkeypatch.chdir(tmp_path)  # manim's TeX cache
+
+    def ticks(decimal: str) -> list[str]:
+        axes = make_axes(Look(palette("dark")), (-1, 1, 0.5), (0, 1, 0.5), 4, 2, decimal=decimal)[0]
+        return ["".join(m.tex_string for m in number.submobjects if isinstance(m, MathTex))
+                for number in axes.y_axis.numbers]
+
+    assert ticks(",") == ["0,5", "1,0"] and ticks(".") == ["0.5", "1.0"]
