@@ -57,8 +57,7 @@ PYBABEL := $(VENV)/bin/pybabel
 catalogs: $(STAMP)
 	$(PYBABEL) extract -F babel.cfg -k N_ -k tr --no-location --sort-output --omit-header \
 		-o $(LOCALE)/sigsat.pot .
-	$(PYBABEL) update -i $(LOCALE)/sigsat.pot -d $(LOCALE) -D sigsat --no-location --omit-header \
-		--ignore-obsolete
+	$(PYBABEL) update -i $(LOCALE)/sigsat.pot -d $(LOCALE) -D sigsat --ignore-obsolete --previous
 	$(PYBABEL) compile -d $(LOCALE) -D sigsat --statistics
 
 clean:

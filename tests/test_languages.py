@@ -222,6 +222,7 @@ def test_the_gallery_finds_every_language_and_gives_each_player_every_subtitle_t
     assert [(t["lang"], t["label"], t["default"]) for t in tracks] == [("de", "Deutsch", True), ("en", "English", False)]
     page = gallery.write_gallery(tmp_path).read_text()
     assert 'data-lang="de"' in page and 'data-lang="es"' in page and 'lang="es"' in page
+    assert all(f'<h3>{word}</h3>' in page for word in ('Scenes', 'Szenen', 'Escenas')), "headings in each language"
 
 
 # Scenes -------------------------------------------------------------------------------------

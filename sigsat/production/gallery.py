@@ -209,6 +209,13 @@ def _lecture(folder: Path, rel: str, manifest: dict) -> dict | None:
             "chapters": ", ".join(f'{p["scene"]} {float(p["start"]):.0f} s' for p in starts)}
 
 
+def _words(tr: i18n.Language) -> dict[str, str]:
+    """The headings of one folder's part of the page, in its language."""
+    return {"slides": tr("Slides:"), "lecture": tr("The whole lecture"), "starts": tr("Scenes start at:"),
+            "scenes": tr("Scenes"), "beats": tr("{count} beats, one clip each"),
+            "parameters": tr("Parameters that made these renders"), "as_file": tr("as a parameter file")}
+
+
 def _folder_section(root: Path, folder: Path, manifest: dict) -> dict:
     """What the page shows of one ``<quality>/<theme>`` folder."""
     rel = folder.relative_to(root).as_posix()
@@ -218,7 +225,7 @@ def _folder_section(root: Path, folder: Path, manifest: dict) -> dict:
              for sid in sorted(scenes, key=lambda s: (order.get(s, len(order)), s))]
     language = folder_language(folder)
     return {"anchor": rel.replace("/", "-"), "title": rel.replace("/", " · "), "lang": language,
-            "language": language_name(language),
+            "language": language_name(language), "words": _words(i18n.Language(language)),
             "decks": [(_url(f"{rel}/slides/{name}"), label) for name, label in DECKS
                       if (folder / "slides" / name).is_file()],
             "lecture": _lecture(folder, rel, manifest), "cards": [c for c in cards if c],
