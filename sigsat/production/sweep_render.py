@@ -58,7 +58,7 @@ class SweepPlan:
 
 
 def effective(sweep: Sweep, options: Options) -> Sweep:
-    """The sweep with the command line's --theme/--narration applied to every variant."""
+    """The sweep with the command line's --theme/--narration/--lang applied to every variant."""
     variants = tuple(dataclasses.replace(v, params=pipeline.with_overrides(v.params, options))
                      for v in sweep.variants)
     return dataclasses.replace(sweep, variants=variants)
