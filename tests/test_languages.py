@@ -158,6 +158,8 @@ def test_a_language_gets_its_own_folder_and_english_keeps_its_own(tmp_path):
 def test_an_unknown_language_and_festival_in_german_are_refused_in_one_line(tmp_path):
     with pytest.raises(params_mod.ParamError, match=r'\[narration\] language = "fr".*"en", "de", "es"'):
         params_mod.from_mapping({"narration": {"language": "fr"}}, "f.toml")
+    with pytest.raises(params_mod.ParamError, match=r'f.toml: \[narration\] mode = "festival" speaks English only'):
+        params_mod.from_mapping({"narration": {"mode": "festival", "language": "de"}}, "f.toml")
     done = subprocess.run([sys.executable, "-m", "sigsat.cli", "render", "--lang", "de", "--narration",
                            "festival", "--out", str(tmp_path / "r")], capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 2 and done.stderr.count("\n") == 1
