@@ -297,7 +297,8 @@ def test_a_long_caption_stays_in_two_rows_and_english_wraps_as_before():
         for spec in lecture.SCENES:
             for line in lecture.scene_lines(spec, in_language(code)).values():
                 rows = _caption_lines(line)
-                assert len(rows) <= LAYOUT.caption_lines and " ".join(rows) == line, "nothing lost"
+                assert len(rows) <= LAYOUT.caption_lines, f"{spec.id} in {code}: {len(rows)} rows"
+                assert " ".join(rows) == line, "nothing lost"
                 if code == "en":
                     assert rows == textwrap.wrap(line, LAYOUT.caption_chars), "English captions unchanged"
 
