@@ -28,7 +28,6 @@ from manim import (
 
 from manim_voiceover import VoiceoverScene
 
-from sigsat.lesson.lecture import find_scene
 from sigsat.lesson.scenes import chain
 
 from scenes.common import LAYOUT, beat, make_decade_label, make_text, make_title, start
@@ -75,7 +74,7 @@ class GradientsShrinkLayerByLayer(VoiceoverScene):
                          for a, b in zip(self.nodes[:-1], self.nodes[1:])])
         self.output_bar = self.make_bar(len(self.xs) - 1, 1.0, look.TEXT)
         one = make_text("1", look, NUMBER_SIZE).move_to([self.xs[-1], self.number_y, 0])
-        title = make_title(find_scene(self.stage.scene_id).title, look)
+        title = make_title(self.stage.title, look)
         self.direction = self.make_direction()
         self.play(FadeIn(title), FadeIn(self.nodes), Create(links), run_time=LAYOUT.draw)
         self.play(GrowFromEdge(self.output_bar, DOWN), FadeIn(one), run_time=LAYOUT.fade * 2)
@@ -171,7 +170,7 @@ class GradientsShrinkLayerByLayer(VoiceoverScene):
         look = self.stage.look
         arrow = Arrow([self.xs[-2], 0, 0], [self.xs[1], 0, 0], buff=0, color=look.GRADIENT,
                       stroke_width=5, max_tip_length_to_length_ratio=0.05)
-        name = make_text("backward pass", look, LAYOUT.label_size, look.GRADIENT)
+        name = make_text(self.stage.tr("backward pass"), look, LAYOUT.label_size, look.GRADIENT)
         return VGroup(arrow, name.next_to(arrow, UP, buff=0.2)).move_to([0, DIRECTION_Y, 0])
 
     def make_bar(self, column: int, height: float, colour) -> Rectangle:
@@ -193,7 +192,7 @@ class GradientsShrinkLayerByLayer(VoiceoverScene):
                 label = make_decade_label(k, SCALE_SIZE, look.MUTED)
                 labels.add(label.next_to([SCALE_X, y, 0], LEFT, buff=0.1))
         axis = Line([SCALE_X, self.bar_bottom, 0], [SCALE_X, BAR_TOP, 0], color=look.MUTED, stroke_width=2)
-        name = make_text("gradient (log scale)", look, NUMBER_SIZE, look.MUTED).rotate(np.pi / 2)
+        name = make_text(self.stage.tr("gradient (log scale)"), look, NUMBER_SIZE, look.MUTED).rotate(np.pi / 2)
         name.next_to(labels, LEFT, buff=0.12)
         grid.set_z_index(-1)
         return VGroup(VGroup(axis, grid), labels, name)

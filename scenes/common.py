@@ -45,12 +45,12 @@ from manim.utils.exceptions import EndSceneEarlyException
 from sigsat.lesson import params as sigsat_params
 from sigsat.lesson.chunks import BeatRange, BeatRecord, write_records
 from sigsat.lesson.lecture import SceneInputs, find_scene, scene_inputs
-from sigsat.lesson.narration import spoken, voice_cache_dir
+from sigsat.lesson.narration import espeak_voice, recordings_folder, spoken, voice_cache_dir
 from sigsat.lesson.params import Params
 from sigsat.lesson.stills import still_name, stills_folder
 from sigsat.lesson.theme import Palette
 
-__all__ = ["Look", "Stage", "start", "beat", "make_axes", "make_caption", "make_text", "make_title", "Readout", "LAYOUT",
+__all__ = ["Look", "Stage", "start", "beat", "make_axes", "make_caption", "make_text", "make_title", "moves_label", "fit_column", "Readout", "LAYOUT",
            "tangent_ends", "PushStyle", "make_ball_push", "make_decade_label", "make_log_axes"]
 
 
@@ -64,6 +64,7 @@ class Layout:
     readout_size: float = 34
     font: str = "DejaVu Sans"  # from Debian's fonts-dejavu-core, installed by the Makefile
     caption_chars: int = 80   # characters per caption line before wrapping
+    caption_lines: int = 2    # a longer line (German) is wrapped wider and shrunk to stay in two
     caption_max_width: float = 13.4
     caption_bottom: float = -3.85
     title_y: float = 3.45
@@ -116,6 +117,16 @@ class Stage:
     @property
     def lines(self) -> dict[str, str]:
         return self.lesson.lines
+
+    @property
+    def tr(self):
+        """The scene's language: ``self.stage.tr("English text")`` translates, ``.number`` localises."""
+        return self.inputs.tr
+
+    @property
+    def title(self) -> str:
+        """The scene's title in its language."""
+        return find_scene(self.scene_id).title_in(self.tr)
 
 
 def start(scene: Scene, lesson_module: ModuleType, params: Params | None = None) -> Stage:
@@ -255,15 +266,17 @@ def make_voice(params: Params):
     n = params.narration
     if n.mode == "none":
         return None
-    from scenes.voice import EspeakService, RecordedService
+    from scenes.voice import EspeakService, FestivalService, RecordedService
 
     # The plugin's own bookkeeping stays with this render; the audio itself in the shared store.
     local = Path(config.media_dir) / "voiceovers"
     local.mkdir(parents=True, exist_ok=True)
     if n.mode == "espeak":
-        return EspeakService(voice_cache_dir(), voice=n.voice, words_per_minute=n.words_per_minute,
+        return EspeakService(voice_cache_dir(), voice=espeak_voice(n), words_per_minute=n.words_per_minute,
                              pause=n.pause, cache_dir=str(local))
-    return RecordedService(voice_cache_dir(), n.recordings, pause=n.pause, cache_dir=str(local))
+    if n.mode == "festival":
+        return FestivalService(voice_cache_dir(), pause=n.pause, cache_dir=str(local))
+    return RecordedService(voice_cache_dir(), recordings_folder(n), pause=n.pause, cache_dir=str(local))
 
 
 def beat(method: Callable[[Scene], None]) -> Callable[[Scene], None]:
@@ -296,7 +309,7 @@ def beat(method: Callable[[Scene], None]) -> Callable[[Scene], None]:
             chunk.begin(index, name, line)
         if getattr(self, "speech_service", None) is not None:
             # The line's audio ends with its pause; the voiceover waits for it.
-            with self.voiceover(text=spoken(line), recording=f"{stage.scene_id}/{name}"):
+            with self.voiceover(text=spoken(line, stage.tr.code), recording=f"{stage.scene_id}/{name}"):
                 _show_caption(stage, line)
                 method(self)
         else:
@@ -331,9 +344,21 @@ def _show_caption(stage: Stage, line: str) -> None:
     stage.caption = new
 
 
+def _caption_lines(line: str) -> list[str]:
+    """The caption's lines: wrapped at ``caption_chars``, or, for a line that would take more than
+    ``caption_lines`` rows (German runs longer than English), wrapped wider, up to twice as wide;
+    the caption is then shrunk to its maximum width, so it never climbs into the picture."""
+    width = LAYOUT.caption_chars
+    rows = textwrap.wrap(line, width)
+    while len(rows) > LAYOUT.caption_lines and width < 2 * LAYOUT.caption_chars:
+        width += 4
+        rows = textwrap.wrap(line, width)
+    return rows
+
+
 def make_caption(line: str, look: Look) -> VGroup:
     """The narration line as an on-screen subtitle at the bottom of the frame, wrapped to fit."""
-    wrapped = "\n".join(textwrap.wrap(line, LAYOUT.caption_chars))
+    wrapped = "\n".join(_caption_lines(line))
     text = make_text(wrapped, look, LAYOUT.caption_size, line_spacing=0.9)
     if text.width > LAYOUT.caption_max_width:
         text.scale_to_fit_width(LAYOUT.caption_max_width)
@@ -350,6 +375,21 @@ def make_text(text: str, look: Look, size: float, color: ManimColor | None = Non
     return Text(text, font=LAYOUT.font, font_size=size, color=color or look.TEXT, **kwargs)
 
 
+def fit_column(mobject: VMobject, centre_x: float, margin: float = 0.1) -> VMobject:
+    """Shrink ``mobject`` about its centre, if it must, to fit a column centred at ``centre_x`` that
+    reaches to ``margin`` from the frame's nearer side edge: the rule for text that a longer
+    language (German) makes wider than the English the layout was made for."""
+    room = 2 * (config.frame_width / 2 - margin - abs(centre_x))
+    if mobject.width > room:
+        mobject.scale_to_fit_width(room)
+    return mobject
+
+
+def moves_label(tr: Any, percent: str) -> str:
+    """"moves 2.7%": how far a pushed ball moves, in the scene's language."""
+    return tr("moves {percent}").format(percent=tr.number(percent))
+
+
 def make_title(title: str, look: Look) -> Text:
     return make_text(title, look, LAYOUT.title_size, weight="BOLD").move_to([0, LAYOUT.title_y, 0])
 
@@ -362,11 +402,14 @@ def make_axes(
     y_length: float,
     x_label: str = "z",
     y_label: str | None = None,
+    decimal: str = ".",
 ) -> VGroup:
     """Axes in the theme's muted colour with numbered ticks; returns ``VGroup(axes, labels)``.
 
-    The axes themselves are ``result[0]``.
+    The axes themselves are ``result[0]``; ``decimal`` is the tick labels' decimal sign
+    (``Stage.tr.decimal``: 0,5 in German and Spanish).
     """
+
     axes = Axes(
         x_range=list(x_range),
         y_range=list(y_range),
@@ -378,6 +421,8 @@ def make_axes(
         y_axis_config=dict(decimal_number_config=dict(num_decimal_places=_decimals(y_range[2]))),
     )
     for axis in (axes.x_axis, axes.y_axis):
+        if decimal != ".":
+            _write_decimal_sign(axis.numbers, decimal)
         axis.numbers.set_color(look.MUTED)
     labels = VGroup(
         MathTex(x_label, color=look.INPUT, font_size=LAYOUT.label_size)
@@ -520,19 +565,34 @@ def _decimals(step: float) -> int:
     return 4
 
 
+def _write_decimal_sign(numbers: VGroup, decimal: str) -> None:
+    """Swap each tick label's decimal point for ``decimal``, top-left where the point was.
+
+    manim typesets a number one character at a time and caches each character's glyph for the
+    whole process (``manim.mobject.text.numbers.string_to_mob_map``), so the point cannot be
+    typeset as a comma at the source without turning every later English point into one.
+    """
+    for number in numbers:
+        for i, glyph in enumerate(number.submobjects):
+            if getattr(glyph, "tex_string", None) == ".":
+                sign = MathTex(decimal, font_size=number.font_size)
+                number.submobjects[i] = sign.align_to(glyph, UP).align_to(glyph, LEFT)
+
+
 class Readout(VGroup):
     """A live number that is cheap to update every frame.
 
     ``DecimalNumber.set_value`` rebuilds its glyphs by deep copy (about 10 ms a call, the largest
     cost of a render with live readouts, measured with a sampling profiler). A Readout typesets the
-    glyphs ``0-9 . -`` once and, on each update, only copies glyph outlines into fixed slots.
-    It may be moved, not scaled.
+    glyphs ``0-9 . - ,`` once and, on each update, only copies glyph outlines into fixed slots.
+    It may be moved, not scaled. ``decimal`` is the language's decimal sign (``Stage.tr.decimal``).
     """
 
-    _CHARS = "0123456789.-"
+    _CHARS = "0123456789.-,"
 
     def __init__(self, value: float, places: int, font_size: float, color: ManimColor,
-                 slots: int = 10):
+                 slots: int = 10, decimal: str = "."):
+        self.decimal = decimal
         glyphs = MathTex(self._CHARS, font_size=font_size)[0]
         # Outlines relative to the baseline start of the typeset string.
         self._start = np.array([glyphs.get_left()[0], glyphs[0].get_bottom()[1], 0.0])
@@ -551,6 +611,7 @@ class Readout(VGroup):
         text = f"{value:.{self.places}f}"
         if text.startswith("-") and float(text) == 0:
             text = text[1:]  # no "-0.00"
+        text = text.replace(".", self.decimal)
         slots = self.submobjects[1:]
         if len(text) > len(slots):
             raise ValueError(f"{text!r} needs more than the readout's {len(slots)} slots")

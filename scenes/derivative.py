@@ -63,7 +63,7 @@ class DerivativePeaksAtAQuarter(VoiceoverScene):
         """Axes over the lesson's z range, one of two stacked plots sharing the z axis."""
         d = self.lesson
         frame = make_axes(self.stage.look, (-d.z_extent, d.z_extent, d.z_step), y_range,
-                          x_length=PLOT_WIDTH, y_length=height)
+                          x_length=PLOT_WIDTH, y_length=height, decimal=self.stage.tr.decimal)
         if not numbered_z:  # the plot below carries the shared z axis's numbers and label
             frame[0].x_axis.remove(frame[0].x_axis.numbers)
             frame.remove(frame[1])
@@ -136,7 +136,8 @@ class DerivativePeaksAtAQuarter(VoiceoverScene):
         for tex, colour, func, places in (("z =", look.INPUT, float, 2),
                                           (r"\sigma'(z) =", look.GRADIENT, sigmoid_prime,
                                            self.lesson.slope_places)):
-            number = Readout(float(func(z.get_value())), places, LAYOUT.readout_size, look.TEXT)
+            number = Readout(float(func(z.get_value())), places, LAYOUT.readout_size, look.TEXT,
+                             decimal=self.stage.tr.decimal)
             number.add_updater(lambda m, f=func: m.set_value(float(f(z.get_value()))))
             rows.add(VGroup(MathTex(tex, font_size=LAYOUT.readout_size, color=colour), number)
                      .arrange(RIGHT, buff=0.2))
@@ -203,7 +204,7 @@ class DerivativePeaksAtAQuarter(VoiceoverScene):
             marks.add(VGroup(line, dot, value))
         summary = MathTex(
             rf"\sigma'(\pm {as_tex(d.shown['threshold'])}) = {as_tex(d.shown['threshold_slope'])}",
-            r"= " + as_tex(d.shown["threshold_percent"]) + r"\text{ of the peak}",
+            r"= " + as_tex(d.shown["threshold_percent"]) + r"\text{ " + self.stage.tr("of the peak") + "}",
             font_size=ALGEBRA_SIZE, color=look.SATURATED,
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         summary.move_to([COLUMN_X, SLOPE_PLOT[0] - 0.6, 0])

@@ -22,7 +22,6 @@ from manim import (
 )
 from manim_voiceover import VoiceoverScene
 
-from sigsat.lesson.lecture import find_scene
 from sigsat.lesson.scenes import measured
 from sigsat.lesson.scenes.measured import Series
 
@@ -58,7 +57,7 @@ class RealNetworksMeasured(VoiceoverScene):
     @beat
     def describe_the_experiment(self) -> None:
         look = self.stage.look
-        title = make_title(find_scene(self.stage.scene_id).title, look)
+        title = make_title(self.stage.title, look)
         self.axes, frame = self.make_log_axes()
         setup = VGroup(*[make_text(line, look, PANEL_SIZE) for line in self.lesson.setup])
         setup.arrange(DOWN, aligned_edge=LEFT, buff=0.18).move_to([0, SETUP_Y, 0])
@@ -99,7 +98,7 @@ class RealNetworksMeasured(VoiceoverScene):
         """Layers on x, the gradient norm on a log y axis labelled 10^k; returns (axes, frame)."""
         m = self.lesson
         return make_log_axes(self.stage.look, (0, m.depth, m.x_step), (m.y_low, m.y_high, m.y_tick_step),
-                             m.y_labels, AXES_LENGTH, AXES_CENTRE, ("layer", "gradient norm"),
+                             m.y_labels, AXES_LENGTH, AXES_CENTRE, (self.stage.tr("layer"), self.stage.tr("gradient norm")),
                              PANEL_SIZE, TICK_SIZE)
 
     def point(self, layer: int, log_norm: float | None) -> np.ndarray:

@@ -65,7 +65,8 @@ class SlopeAtTheProbe(VoiceoverScene):
         """A small sigmoid with the probe marked: a dot on the curve, a dashed marker, its z."""
         look, s = self.stage.look, self.lesson
         x, y, width, height = CONTEXT_PLOT
-        frame = make_axes(look, (-s.z_extent, s.z_extent, s.z_step), (0, 1, 0.5), width, height)
+        frame = make_axes(look, (-s.z_extent, s.z_extent, s.z_step), (0, 1, 0.5), width, height,
+                          decimal=self.stage.tr.decimal)
         frame.shift([x, y, 0] - frame[0].c2p(0, 0.5))
         axes = frame[0]
         frame[1][0].next_to(axes.x_axis.get_right(), RIGHT, buff=0.12)

@@ -29,10 +29,12 @@ from manim import (
 from manim_voiceover import VoiceoverScene
 
 from sigsat.core.activations import relu, relu_prime
-from sigsat.lesson.lecture import find_scene
 from sigsat.lesson.scenes import relu as relu_lesson
 
-from scenes.common import LAYOUT, Look, PushStyle, beat, make_ball_push, make_axes, make_text, make_title, start
+from sigsat.lesson.display import as_tex
+
+from scenes.common import (LAYOUT, Look, PushStyle, beat, fit_column, make_ball_push, make_axes, make_text, make_title,
+                           moves_label, start)
 
 AXES_X = -2.55           # centre of the two stacked plots
 AXES_WIDTH = 7.6
@@ -129,9 +131,9 @@ def make_input_dots(look: Look, axes, preactivations: np.ndarray, bias: ValueTra
     return dots
 
 
-def make_bias_drop(look: Look, at: np.ndarray, shift_text: str) -> VGroup:
-    """'bias - shift' centred at ``at``, with an arrow pointing left into it."""
-    label = make_text(f"bias − {shift_text}", look, NOTE_SIZE).move_to(at)
+def make_bias_drop(look: Look, at: np.ndarray, text: str) -> VGroup:
+    """``text`` ('bias - shift') centred at ``at``, with an arrow pointing left into it."""
+    label = make_text(text, look, NOTE_SIZE).move_to(at)
     arrow = Arrow(label.get_right() + RIGHT * DROP_ARROW, label.get_right() + RIGHT * 0.1, buff=0,
                   color=look.TEXT, stroke_width=4, max_tip_length_to_length_ratio=0.2)
     return VGroup(label, arrow)
@@ -164,31 +166,33 @@ class ReluKeepsTheGradient(VoiceoverScene):
         self.relu_formula = MathTex(r"\mathrm{ReLU}(z) = \max(0, z)", font_size=FORMULA_SIZE,
                                     color=look.RELU).move_to([COLUMN_X, RELU_BOTTOM + RELU_HEIGHT / 2, 0])
         self.step_formula = MathTex(
-            rf"\mathrm{{ReLU}}'(z) = \begin{{cases}} {r.shown['one']} & z > 0 \\ "
-            rf"{r.shown['zero']} & z \leq 0 \end{{cases}}",
+            rf"\mathrm{{ReLU}}'(z) = \begin{{cases}} {as_tex(r.shown['one'])} & z > 0 \\ "
+            rf"{as_tex(r.shown['zero'])} & z \leq 0 \end{{cases}}",
             font_size=FORMULA_SIZE, color=look.GRADIENT,
         ).move_to([COLUMN_X, SLOPE_BOTTOM + SLOPE_HEIGHT / 2, 0])
-        title = make_title(find_scene(self.stage.scene_id).title, look)
+        title = make_title(self.stage.title, look)
         self.play(FadeIn(title), Create(top), Create(bottom), run_time=LAYOUT.draw)
         self.play(Create(self.relu_curve), Write(self.relu_formula), run_time=LAYOUT.draw)
         self.play(Create(self.step), Write(self.step_formula), run_time=LAYOUT.draw)
 
     @beat
     def mark_the_two_regions(self) -> None:
-        look, r, top = self.stage.look, self.lesson, self.top
+        look, r, top, tr = self.stage.look, self.lesson, self.top, self.stage.tr
         e = r.z_extent
         shades = VGroup(make_dead_shade(top, look), make_dead_shade(self.bottom, look))
-        dead_word = make_text(f"dead: slope {r.shown['zero']}", look, NOTE_SIZE, look.DEAD)
+        dead_word = make_text(tr("dead: slope {zero}").format(zero=r.shown["zero"]), look, NOTE_SIZE, look.DEAD)
         dead_word.move_to(top.c2p(-e / 2, 0)).shift(UP * RELU_HEIGHT / 2)
         slope = Line(top.c2p(0, 0), top.c2p(e, e), color=look.GRADIENT, stroke_width=SLOPE_STROKE)
         slope.set_z_index(2)
-        slope_word = make_text(f"slope {r.shown['one']}", look, SLOPE_WORD_SIZE, look.GRADIENT)
+        slope_word = make_text(tr("slope {one}").format(one=r.shown["one"]), look, SLOPE_WORD_SIZE, look.GRADIENT)
         slope_word.next_to(top.c2p(SLOPE_WORD_AT * e, SLOPE_WORD_AT * e), UP + LEFT, buff=0.15)
-        compare = MathTex(rf"{r.shown['one']} = {r.shown['ratio']} \times {r.shown['peak']}",
+        one, ratio, peak = (as_tex(r.shown[k]) for k in ("one", "ratio", "peak"))
+        compare = MathTex(rf"{one} = {ratio} \times {peak}",
                           font_size=FORMULA_SIZE, color=look.GRADIENT)
-        caption = make_text(f"the sigmoid's best: {r.shown['peak']}", look, NOTE_SIZE, look.MUTED)
+        caption = make_text(tr("the sigmoid's best: {peak}").format(peak=r.shown["peak"]), look, NOTE_SIZE, look.MUTED)
         compare_group = VGroup(compare, caption).arrange(DOWN, buff=0.15)
         compare_group.next_to(self.relu_formula, DOWN, buff=0.4)
+        fit_column(compare_group, compare_group.get_center()[0], FRAME_MARGIN)
         self.play(FadeIn(shades), FadeIn(dead_word), run_time=LAYOUT.fade * 2)
         self.play(Create(slope), FadeIn(slope_word), FadeIn(compare_group), run_time=LAYOUT.draw)
         self.play(FadeOut(slope), run_time=LAYOUT.fade)
@@ -201,7 +205,7 @@ class ReluKeepsTheGradient(VoiceoverScene):
         groups, moves = VGroup(), []
         for z0, share in ((r.ball_right_z, r.ball_right_share), (r.ball_left_z, r.ball_left_share)):
             z1 = z0 + r.push * share
-            text = f"moves {r.shown['right_percent' if z0 > 0 else 'left_percent']}"
+            text = moves_label(self.stage.tr, r.shown['right_percent' if z0 > 0 else 'left_percent'])
             group, move = make_ball_push(top, relu, z0, z1, text, look, label_below=share > 0,
                                          style=BALL_PUSH)
             groups.add(group)
@@ -212,15 +216,17 @@ class ReluKeepsTheGradient(VoiceoverScene):
 
     @beat
     def kill_a_unit(self) -> None:
-        look, r, bottom = self.stage.look, self.lesson, self.bottom
+        look, r, bottom, tr = self.stage.look, self.lesson, self.bottom, self.stage.tr
         neuron = make_neuron(look, len(r.preactivations))
-        before = make_text(f"fires on {r.shown['firing']} of {r.shown['inputs']} inputs", look, NOTE_SIZE)
-        after = make_text(f"fires on {r.firing_after} of {r.shown['inputs']}: dead", look, NOTE_SIZE, look.DEAD)
+        before = make_text(tr("fires on {firing} of {inputs} inputs").format(**r.shown), look, NOTE_SIZE)
+        after = make_text(tr("fires on {firing} of {inputs}: dead").format(firing=r.firing_after, inputs=r.shown["inputs"]),
+                          look, NOTE_SIZE, look.DEAD)
         for text in (before, after):
             text.next_to(neuron[1], DOWN, buff=0.3)
+            fit_column(text, text.get_center()[0], FRAME_MARGIN)
         bias = ValueTracker(0.0)
         dots = make_input_dots(look, bottom, r.preactivations, bias)
-        drop = make_bias_drop(look, bottom.c2p(DROP_AT[0] * r.z_extent, DROP_AT[1]), r.shown["shift"])
+        drop = make_bias_drop(look, bottom.c2p(DROP_AT[0] * r.z_extent, DROP_AT[1]), tr("bias − {shift}").format(shift=r.shown["shift"]))
         self.play(FadeOut(self.balls), FadeOut(self.relu_formula), run_time=LAYOUT.fade)
         self.play(FadeIn(neuron), FadeIn(before), FadeIn(dots), run_time=LAYOUT.fade * 2)
         dots.add_updater(dots.place)
@@ -233,19 +239,20 @@ class ReluKeepsTheGradient(VoiceoverScene):
 
     @beat
     def count_the_dead(self) -> None:
-        look, r = self.stage.look, self.lesson
+        look, r, tr = self.stage.look, self.lesson, self.stage.tr
         grid = make_layer_grid(look, r.width, r.dead_units)
-        header = make_text(f"last hidden layer: {r.shown['width']} units", look, NOTE_SIZE)
+        header = make_text(tr("last hidden layer: {width} units").format(width=r.shown["width"]), look, NOTE_SIZE)
         header.next_to(grid, UP, buff=TEXT_GAP)
+        fit_column(header, header.get_center()[0], FRAME_MARGIN)
         summary = VGroup(
-            make_text(f"{r.shown['deepest_dead']} dead: {r.shown['deepest_percent']}", look, NOTE_SIZE,
-                      look.DEAD),
-            make_text(f"all layers: {r.shown['all_layers']}", look, NOTE_SIZE, look.MUTED),
+            make_text(tr("{deepest_dead} dead: {deepest_percent}").format(**r.shown), look, NOTE_SIZE, look.DEAD),
+            make_text(tr("all layers: {all_layers}").format(**r.shown), look, NOTE_SIZE, look.MUTED),
         ).arrange(RIGHT, buff=0.45).next_to(grid, DOWN, buff=TEXT_GAP)
         edge = config.frame_width / 2 - FRAME_MARGIN
         if summary.get_right()[0] > edge:  # "... get no gradient" takes a row of its own
             summary.arrange(DOWN, buff=0.15).next_to(grid, DOWN, buff=TEXT_GAP)
             summary.shift(LEFT * max(0.0, summary.get_right()[0] - edge))
+            fit_column(summary, summary.get_center()[0], FRAME_MARGIN)
         self.play(FadeOut(self.step_formula), run_time=LAYOUT.fade)
         self.play(FadeIn(header), FadeIn(grid, lag_ratio=0.02), run_time=LAYOUT.draw)
         self.play(FadeIn(summary), run_time=LAYOUT.fade * 2)

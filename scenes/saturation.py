@@ -27,7 +27,7 @@ from sigsat.lesson.scenes import saturation
 from sigsat.core.activations import sigmoid, sigmoid_prime
 from sigsat.lesson.display import as_tex, fmt_param, fmt_percent
 
-from scenes.common import LAYOUT, Readout, beat, make_axes, make_ball_push, make_text, make_title, start, tangent_ends
+from scenes.common import LAYOUT, Readout, moves_label, beat, make_axes, make_ball_push, make_text, make_title, start, tangent_ends
 
 AXES_LENGTH = (8.8, 4.0)  # x, y
 AXES_CENTRE = (-1.9, 0.15)
@@ -57,7 +57,7 @@ class SigmoidSaturates(VoiceoverScene):
     def draw_the_curve(self) -> None:
         look, e = self.stage.look, self.lesson.z_extent
         self.frame = make_axes(look, (-e, e, self.lesson.z_step), self.lesson.output_range,
-                               *AXES_LENGTH, y_label=None)
+                               *AXES_LENGTH, y_label=None, decimal=self.stage.tr.decimal)
         self.frame.move_to([*AXES_CENTRE, 0])
         self.axes = self.frame[0]
         self.curve = self.axes.plot(sigmoid, x_range=[-e, e], color=look.ACTIVATION, stroke_width=LAYOUT.curve_stroke)
@@ -65,7 +65,7 @@ class SigmoidSaturates(VoiceoverScene):
         formula = MathTex(r"\sigma(z) = \frac{1}{1 + e^{-z}}", font_size=LAYOUT.label_size,
                           color=look.ACTIVATION)
         formula.move_to([READOUT_X, FORMULA_Y, 0])
-        title = make_title("The sigmoid saturates", look)
+        title = make_title(self.stage.title, look)
         self.play(FadeIn(title), Create(self.frame), run_time=LAYOUT.draw)
         self.play(Create(self.curve), Write(formula), run_time=LAYOUT.draw)
 
@@ -80,9 +80,10 @@ class SigmoidSaturates(VoiceoverScene):
             band.move_to((corner_a + corner_b) / 2)
             shades.add(band)
             edges.add(DashedLine(axes.c2p(edge, 0), axes.c2p(edge, 1), color=look.SATURATED))
-            label = MathTex(f"z = {as_tex(fmt_param(edge))}", font_size=EDGE_SIZE, color=look.SATURATED)
+            label = MathTex(f"z = {as_tex(self.stage.tr.number(fmt_param(edge)))}", font_size=EDGE_SIZE,
+                            color=look.SATURATED)
             labels.add(label.next_to(axes.c2p(edge, 1), UP, buff=0.08))
-        word = make_text("saturated", look, WORD_SIZE, look.SATURATED)
+        word = make_text(self.stage.tr("saturated"), look, WORD_SIZE, look.SATURATED)
         words = VGroup(word.copy().move_to(shades[0]).shift(UP * WORD_OFFSET),
                        word.copy().move_to(shades[1]).shift(DOWN * WORD_OFFSET))
         shades.set_z_index(-1)
@@ -127,7 +128,8 @@ class SigmoidSaturates(VoiceoverScene):
             (r"\sigma'(z) =", look.GRADIENT, sigmoid_prime, self.lesson.slope_places),
         ):
             label = MathTex(tex, font_size=LAYOUT.readout_size, color=colour)
-            number = Readout(func(z.get_value()), places, LAYOUT.readout_size, look.TEXT)
+            number = Readout(func(z.get_value()), places, LAYOUT.readout_size, look.TEXT,
+                             decimal=self.stage.tr.decimal)
             number.add_updater(lambda m, f=func: m.set_value(float(f(z.get_value()))))
             numbers.append(number)
             rows.add(VGroup(label, number).arrange(RIGHT, buff=0.2))
@@ -140,13 +142,13 @@ class SigmoidSaturates(VoiceoverScene):
 
     @beat
     def push_the_ball(self) -> None:
-        look, axes, s = self.stage.look, self.axes, self.lesson
+        look, axes, s, tr = self.stage.look, self.axes, self.lesson, self.stage.tr
         self.play(FadeOut(self.probe), run_time=LAYOUT.fade)
         groups, moves = VGroup(), []
         for z0, share in ((0.0, 1.0), (s.plateau_z, s.plateau_share)):
             z1 = z0 + s.push * share
             # Below the ball, unless it sits on the bottom plateau, where the z numbers are.
-            group, move = make_ball_push(axes, sigmoid, z0, z1, f"moves {fmt_percent(share)}", look,
+            group, move = make_ball_push(axes, sigmoid, z0, z1, moves_label(tr, fmt_percent(share)), look,
                                          label_below=sigmoid(z1) >= 0.5)
             groups.add(group)
             moves.append(move)

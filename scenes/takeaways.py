@@ -21,7 +21,6 @@ from manim import (
 from manim_voiceover import VoiceoverScene
 
 from sigsat.core.activations import leaky_relu, relu, sigmoid, sigmoid_prime
-from sigsat.lesson.lecture import find_scene
 from sigsat.lesson.scenes import takeaways
 
 from scenes.common import LAYOUT, Look, beat, make_text, make_title, start
@@ -95,7 +94,7 @@ def make_mini_step(look: Look, extent: float) -> VGroup:
     return VGroup(axes, left, right, closed, hole, label)
 
 
-def make_mini_relus(look: Look, extent: float, alpha: float) -> VGroup:
+def make_mini_relus(look: Look, extent: float, alpha: float, leaky_name: str) -> VGroup:
     """ReLU (solid) and leaky ReLU (dashed, its negative side sloping by ``alpha``).
 
     The z axis runs over [-extent, extent] and the output axis up to extent / 2, which stretches the
@@ -108,7 +107,7 @@ def make_mini_relus(look: Look, extent: float, alpha: float) -> VGroup:
     leaky = axes.plot(lambda z: leaky_relu(z, alpha=alpha), x_range=[-extent, 0],
                       color=look.GRADIENT, stroke_width=STROKE)
     leaky = DashedVMobject(leaky, num_dashes=7)
-    name = make_text("leaky", look, MINI_LABEL_SIZE, look.GRADIENT).next_to(leaky, UP, buff=0.12)
+    name = make_text(leaky_name, look, MINI_LABEL_SIZE, look.GRADIENT).next_to(leaky, UP, buff=0.12)
     return VGroup(axes, plain, leaky, name)
 
 
@@ -148,7 +147,7 @@ class KeyTakeaways(VoiceoverScene):
     @beat
     def sigmoid_saturates(self) -> None:
         look, t = self.stage.look, self.lesson
-        self.play(FadeIn(make_title(find_scene(self.stage.scene_id).title, look)),
+        self.play(FadeIn(make_title(self.stage.title, look)),
                   run_time=LAYOUT.fade)
         self.reveal("sigmoid_saturates", make_mini_sigmoid(look, t.sigmoid_extent, t.threshold))
 
@@ -169,4 +168,4 @@ class KeyTakeaways(VoiceoverScene):
     @beat
     def use_relu(self) -> None:
         t = self.lesson
-        self.reveal("use_relu", make_mini_relus(self.stage.look, t.relu_extent, t.leaky_alpha))
+        self.reveal("use_relu", make_mini_relus(self.stage.look, t.relu_extent, t.leaky_alpha, self.stage.tr("leaky")))

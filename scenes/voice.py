@@ -1,6 +1,7 @@
-"""Offline speech services for manim-voiceover: Debian's espeak-ng, and a lecturer's own recordings.
+"""Offline speech services for manim-voiceover: Debian's espeak-ng, Festival with its HTS voice,
+and a lecturer's own recordings.
 
-Both are ``SpeechService`` subclasses, so a lecturer with a cloud voice can swap in any of the
+All are ``SpeechService`` subclasses, so a lecturer with a cloud voice can swap in any of the
 plugin's own services. Their audio lives in a persistent store (``~/.cache/sigsat/voice``), named
 by a digest of the text and the service settings (:func:`sigsat.lesson.narration.store_name`, which the
 render key uses too) and written atomically, so several renders can share it at once and nothing
@@ -20,9 +21,10 @@ from typing import Callable
 
 from manim_voiceover.services.base import SpeechService
 
-from sigsat.lesson.narration import espeak_input, recorded_input, recording_path, store_name
+from sigsat.lesson.narration import (FESTIVAL_VOICE, espeak_input, festival_input, recorded_input,
+                                     recording_path, store_name)
 
-__all__ = ["EspeakService", "RecordedService", "MissingRecording", "append_silence", "part_name",
+__all__ = ["EspeakService", "FestivalService", "RecordedService", "MissingRecording", "append_silence", "part_name",
            "sweep_stale_parts"]
 
 
@@ -123,6 +125,20 @@ class EspeakService(_StoredSpeech):
         def speak(out: Path) -> None:
             subprocess.run(["espeak-ng", "-v", self.voice, "-s", str(self.words_per_minute),
                             "-w", str(out), text], check=True, capture_output=True)
+
+        return self._from_store(text, input_data, cache_dir, speak)
+
+
+class FestivalService(_StoredSpeech):
+    """Festival's ``text2wave`` with Debian's HTS voice (festvox-us-slt-hts): English, offline,
+    far less robotic than espeak-ng. It speaks at its own pace (``words_per_minute`` is espeak's)."""
+
+    def generate_from_text(self, text: str, cache_dir=None, path=None, **kwargs) -> dict:
+        input_data = festival_input(text, self.pause)
+
+        def speak(out: Path) -> None:
+            subprocess.run(["text2wave", "-eval", f"(voice_{FESTIVAL_VOICE})", "-o", str(out)],
+                           input=text.encode("utf-8"), check=True, capture_output=True)
 
         return self._from_store(text, input_data, cache_dir, speak)
 

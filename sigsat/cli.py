@@ -11,7 +11,7 @@ import signal
 import sys
 from pathlib import Path
 
-from .lesson import lecture, params as params_mod
+from .lesson import i18n, lecture, params as params_mod
 from .lesson.params import ParamError
 
 __all__ = ["main"]
@@ -59,6 +59,7 @@ def _render_options(p: argparse.ArgumentParser, formats: bool = True, scenes: bo
                        help="also write a clip with an alpha channel (.mov, qtrle) per scene")
     p.add_argument("--narration", choices=params_mod.choices("narration.mode"),
                    help="override [narration] mode")
+    _lang_option(p)
     p.add_argument("--chunks", type=_chunks, default="auto", metavar="auto|off|N",
                    help="split scenes into chunks of whole beats rendered in parallel: auto when "
                         "workers would idle (default), off, or N chunks per scene")
@@ -152,6 +153,12 @@ def _output_file(text: str) -> Path:
     return Path(text)
 
 
+def _lang_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=params_mod.choices("narration.language"),
+                   help="override [narration] language (outputs of another language than English go "
+                        "to OUT/QUALITY/THEME/LANG)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sigsat", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -188,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("scenes", nargs="*", metavar="SCENE")
     export.add_argument("--params", metavar="FILE")
     export.add_argument("--output", "-o", type=_output_file, help="file to write (default: standard output)")
+    _lang_option(export)
     return parser
 
 
@@ -360,7 +368,7 @@ def _run_render(args, extra_targets=()):
     params = _params(args)
     options = Options(quality=args.quality, theme=args.theme, out=args.out, jobs=args.jobs,
                       force=args.force, formats=tuple(getattr(args, "formats", ())),
-                      transparent=args.transparent, narration=args.narration, chunks=args.chunks)
+                      transparent=args.transparent, narration=args.narration, lang=args.lang, chunks=args.chunks)
     if args.dry_run:
         _dry_run(args.scenes, params, options, extra_targets)
     problem = render_problem(narrated=(args.narration or params.narration.mode) != "none")
@@ -451,11 +459,12 @@ def cmd_storyboard(args) -> int:
     specs = [lecture.find_scene(n) for n in args.scenes] or list(lecture.SCENES)
     boards = [f"storyboards/{stem(spec)}.png" for spec in specs]
     report = _run_render(args, extra_targets=boards)
+    tr = i18n.Language(args.lang or _params(args).narration.language)
     try:
         with locked(args.out):
             for spec, board in zip(specs, boards):
                 make_grid(section_stills(report.out / stem(spec)), report.out / board,
-                          title=f"{spec.title} ({args.quality}, {report.out.name})")
+                          title=f"{spec.title_in(tr)} ({args.quality}, {report.out.name})")
             record_outputs(report.out, boards)
     except BusyError as exc:
         _say(str(exc))
@@ -466,14 +475,16 @@ def cmd_storyboard(args) -> int:
 
 
 def cmd_narration(args) -> int:
-    from .lesson.narration import script
+    from .lesson.narration import recordings_folder, script
     from .production.pipeline import scripts
 
     specs = [lecture.find_scene(n) for n in args.scenes] or list(lecture.SCENES)
     params = _params(args)
+    if args.lang:
+        params = dataclasses.replace(params, narration=dataclasses.replace(params.narration, language=args.lang))
     text = script(scripts(specs, params))
-    header = (f"# Record each line as {params.narration.recordings}/<id>.wav (the id is the first column), "
-              f"then render\n# with --narration recorded (or [narration] mode = \"recorded\").\n\n")
+    header = (f"# Record each line as {recordings_folder(params.narration)}/<id>.wav (the id is the first "
+              f"column), then render\n# with --narration recorded (or [narration] mode = \"recorded\").\n\n")
     if not args.output:
         sys.stdout.write(header + text)
         return 0
@@ -556,7 +567,7 @@ def cmd_sweep(args) -> int:
     specs = [lecture.find_scene(name) for name in args.scenes]
     sweep = load_sweep(args.sweep_file, _params(args))
     options = Options(quality=args.quality, theme=args.theme, out=args.out, jobs=args.jobs, force=args.force,
-                      narration=args.narration, chunks=args.chunks)
+                      narration=args.narration, lang=args.lang, chunks=args.chunks)
     if args.dry_run:
         the_plan = plan_sweep(effective(sweep, options), options, specs)
         for plan in the_plan.plans:
@@ -604,7 +615,7 @@ def cmd_preview(args) -> int:
     specs = [lecture.find_scene(n) for n in args.scenes] or list(lecture.SCENES)
     path = Path(args.params or os.environ.get(params_mod.PARAMS_ENV) or params_mod.DEFAULT_FILE)
     options = Options(quality=args.quality, theme=args.theme, out=args.out, jobs=args.jobs, force=args.force,
-                      formats=tuple(args.formats), transparent=args.transparent, narration=args.narration,
+                      formats=tuple(args.formats), transparent=args.transparent, narration=args.narration, lang=args.lang,
                       chunks=args.chunks)
     try:
         sock = bind(args.port)

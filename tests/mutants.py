@@ -214,6 +214,56 @@ MUTATIONS: tuple[Mutation, ...] = (
         "        stage.scene.add(new)\n",
         "        pass\n",
         ("tests/test_preview_stills.py::test_each_still_is_the_last_frame_of_its_beat_in_a_real_render",)),
+    Mutation(
+        'numbers-stay-english', 'sigsat/lesson/display.py',
+        '    if locale == "en" or match is None:',
+        '    if True:',
+        ('tests/test_languages.py::test_a_number_keeps_its_digits_and_takes_the_locales_signs',)),
+    Mutation(
+        'tex-comma-unbraced', 'sigsat/lesson/display.py',
+        'text = text.replace(",", "{,}")',
+        'text = text',
+        ('tests/test_languages.py::test_a_number_keeps_its_digits_and_takes_the_locales_signs',)),
+    Mutation(
+        'key-ignores-translations', 'sigsat/production/keys.py',
+        '        if self.translations:  # English',
+        '        if False:  # English',
+        ('tests/test_languages.py::test_a_changed_german_line_rekeys_only_the_german_scenes_that_use_it',)),
+    Mutation(
+        'spanish-drops-minus', 'sigsat/lesson/narration.py',
+        '               say_minus="yes"),',
+        '               ),',
+        ('tests/test_languages.py::test_symbols_are_written_out_the_way_each_language_says_them',)),
+    Mutation(
+        'language-shares-english-folder', 'sigsat/production/pipeline.py',
+        '    return folder if language == "en" else folder / language',
+        '    return folder',
+        ('tests/test_languages.py::test_a_language_gets_its_own_folder_and_english_keeps_its_own',)),
+    Mutation(
+        'caption-grows-rows', 'scenes/common.py',
+        '    while len(rows) > LAYOUT.caption_lines and',
+        '    while False and',
+        ('tests/test_languages.py::test_a_long_caption_stays_in_two_rows_and_english_wraps_as_before',)),
+    Mutation(
+        'festival-speaks-german', 'sigsat/lesson/params.py',
+        '    if n.mode == "festival" and n.language != "en":',
+        '    if False:',
+        ('tests/test_languages.py::test_an_unknown_language_and_festival_in_german_are_refused_in_one_line',)),
+    Mutation(
+        'player-has-own-track-only', 'sigsat/production/gallery.py',
+        '    for code in sorted(i18n.languages(), key=lambda c: c != own):',
+        '    for code in [own]:',
+        ('tests/test_languages.py::test_the_gallery_finds_every_language_and_gives_each_player_every_subtitle_track',)),
+    Mutation(
+        'ticks-keep-the-point', 'scenes/common.py',
+        '        if decimal != ".":\n            _write_decimal_sign',
+        '        if False:\n            _write_decimal_sign',
+        ('tests/test_languages.py::test_tick_labels_take_the_decimal_comma_and_english_keeps_its_point',)),
+    Mutation(
+        'relu-tex-raw-comma', 'scenes/relu.py',
+        '        one, ratio, peak = (as_tex(r.shown[k]) for k in ("one", "ratio", "peak"))',
+        '        one, ratio, peak = (r.shown[k] for k in ("one", "ratio", "peak"))',
+        ('tests/test_languages.py::test_every_scene_plays_its_beats_inside_the_frame_in_every_language[relu-de-default]',)),
 )
 
 #: Not copied: environments, caches, renders and version control (nothing a test reads).

@@ -55,6 +55,7 @@ SWEEP = {
     "theme.name": "light",
     "narration.mode": "none", "narration.captions": False, "narration.words_per_minute": 180.0,
     "narration.pause": 1.2, "narration.voice": "en-gb", "narration.recordings": "elsewhere",
+    "narration.language": "de",
 }
 
 
@@ -110,7 +111,7 @@ def openings(tmp_path_factory):
 # pace), or in the opening line of the measured networks (batch); the background shows the theme.
 SHOWN_IN_OPENINGS = {"narration.pause": set(SCENE_IDS), "narration.voice": set(SCENE_IDS),
                      "narration.words_per_minute": set(SCENE_IDS), "network.batch": {"measured"},
-                     "theme.name": set(SCENE_IDS)}
+                     "theme.name": set(SCENE_IDS), "narration.language": set(SCENE_IDS)}
 
 
 @pytest.mark.parametrize("key", [k for k in SWEEP if k != "narration.mode"])

@@ -52,7 +52,8 @@ def test_the_schema_states_ranges_choices_defaults_and_closed_tables():
     gradient = tables["chain"]["properties"]["per_layer_gradient"]
     assert (gradient["exclusiveMinimum"], gradient["maximum"]) == (0.0, 1.0) and "minimum" not in gradient
     assert tables["network"]["properties"]["init"]["enum"] == ["auto", "xavier", "he", "normal"]
-    assert tables["narration"]["properties"]["mode"]["enum"] == ["none", "espeak", "recorded"]
+    assert tables["narration"]["properties"]["mode"]["enum"] == ["none", "espeak", "festival", "recorded"]
+    assert tables["narration"]["properties"]["language"]["enum"] == ["en", "de", "es"]
     assert tables["narration"]["properties"]["captions"] == {
         "type": "boolean", "default": True,
         "description": "show each beat's narration line on screen as well as in the .srt"}

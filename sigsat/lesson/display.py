@@ -15,11 +15,14 @@ sigma'(4) reads 0.9820 x 0.0180 = 0.0177 and a student who multiplies lands on 0
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, localcontext
 from typing import Callable, Mapping, Sequence, Union
 
-__all__ = ["fmt", "fmt_percent", "fmt_tex", "fmt_param", "fmt_bound", "as_tex", "decimals_for",
+from babel.numbers import format_decimal, format_percent
+
+__all__ = ["fmt", "fmt_percent", "localize", "fmt_tex", "fmt_param", "fmt_bound", "as_tex", "decimals_for",
            "exact", "Term", "Relation", "worked", "SMALL_SIG", "OUTPUT_SIG", "WORKED_SIG"]
 
 #: Significant figures of slopes, gradients and updates (0.0066, 0.00032, 0.000032).
@@ -149,14 +152,48 @@ def fmt_percent(fraction: Number, sig: int = SMALL_SIG) -> str:
         return f"{fmt(_decimal(fraction) * 100, sig)}%"
 
 
-def as_tex(text: str) -> str:
-    r"""A shown number (from :func:`fmt`, :func:`worked`, ...) as TeX.
+#: A number as the formatters above write it: sign, digits, decimals, power of ten, percent.
+_SHOWN = re.compile(r"(-?\d+(?:\.\d+)?)(×10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?(%)?")
+
+
+def localize(text: str, locale: str = "en") -> str:
+    """A shown number (from :func:`fmt`, :func:`worked`, ...) in ``locale``'s form, by Babel's
+    locale data: its decimal and minus signs and its percent pattern. The digits stay as they are
+    (the rounding rules above chose them); no grouping, as in English. Text that is not one shown
+    number comes back unchanged.
 
     Examples
     --------
-    >>> as_tex("7.6×10⁻⁷"), as_tex("42%"), as_tex("0.25")
-    ('7.6 \\times 10^{-7}', '42\\%', '0.25')
+    >>> localize("0.0066", "de"), localize("2.7%", "de"), localize("-0.5", "es"), localize("2.7%")
+    ('0,0066', '2,7\xa0%', '-0,5', '2.7%')
+    >>> localize("3.1×10⁻⁸", "es"), localize("Xavier", "de"), localize("520000", "de")
+    ('3,1×10⁻⁸', 'Xavier', '520000')
     """
+    match = _SHOWN.fullmatch(text)
+    if locale == "en" or match is None:
+        return text
+    mantissa, power, percent = match.groups()
+    places = len(mantissa.partition(".")[2])
+    pattern = "0" + ("." + "0" * places if places else "")
+    shown = format_decimal(Decimal(mantissa), format=pattern, locale=locale) + (power or "")
+    if percent:
+        # The locale's percent pattern around the number: "#,##0 %" in German puts a no-break space.
+        shown = format_percent(0, locale=locale).replace("0", shown, 1)
+    return shown
+
+
+def as_tex(text: str) -> str:
+    r"""A shown number (from :func:`fmt`, :func:`worked`, :func:`localize`, ...) as TeX.
+
+    A decimal comma goes in braces, ``0{,}0066``, or TeX would add a space after it as after a
+    punctuation comma; a no-break space before % becomes a thin space.
+
+    Examples
+    --------
+    >>> as_tex("7.6×10⁻⁷"), as_tex("42%"), as_tex("0.25"), as_tex("2,7\xa0%")
+    ('7.6 \\times 10^{-7}', '42\\%', '0.25', '2{,}7\\,\\%')
+    """
+    text = text.replace(",", "{,}").replace("\xa0", r"\,")
     if "×10" in text:
         mantissa, exponent = text.split("×10")
         exponent = exponent.translate(str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789"))

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from . import narration, params as params_mod
+from . import i18n, narration, params as params_mod
+from .i18n import N_
 from .theme import Palette, palette
 
-__all__ = ["SceneSpec", "SCENES", "find_scene", "SceneInputs", "scene_inputs", "scene_lines", "reads",
+__all__ = ["SceneSpec", "SCENES", "find_scene", "SceneInputs", "scene_inputs", "scene_lines", "scene_title", "reads",
            "PRESENTATION_TABLES"]
 
 #: Tables of the presentation (colours, captions, voice) rather than of a scene's subject: the
@@ -30,7 +31,8 @@ class SceneSpec:
     """One scene of the lecture.
 
     ``id`` names both its lesson module (``sigsat.lesson.scenes.<id>``) and its scene module
-    (``scenes/<id>.py``); ``cls`` is the manim Scene class there.
+    (``scenes/<id>.py``); ``cls`` is the manim Scene class there; ``title`` is in English, marked
+    for translation (:meth:`title_in`).
     """
 
     id: str
@@ -49,15 +51,19 @@ class SceneSpec:
     def module(self) -> str:
         return f"scenes.{self.id}"
 
+    def title_in(self, tr: i18n.Language) -> str:
+        """The title in ``tr``'s language."""
+        return tr(self.title)
+
 
 SCENES: tuple[SceneSpec, ...] = (
-    SceneSpec("saturation", "SigmoidSaturates", "The sigmoid saturates"),
-    SceneSpec("derivative", "DerivativePeaksAtAQuarter", "The slope peaks at 0.25"),
-    SceneSpec("probe", "SlopeAtTheProbe", "Practice problem 1: the slope far out"),
-    SceneSpec("chain", "GradientsShrinkLayerByLayer", "Practice problem 2: gradients multiply"),
-    SceneSpec("measured", "RealNetworksMeasured", "Real networks, measured"),
-    SceneSpec("relu", "ReluKeepsTheGradient", "ReLU keeps the gradient, but can die"),
-    SceneSpec("takeaways", "KeyTakeaways", "Key takeaways"),
+    SceneSpec("saturation", "SigmoidSaturates", N_("The sigmoid saturates")),
+    SceneSpec("derivative", "DerivativePeaksAtAQuarter", N_("The slope peaks at 0.25")),
+    SceneSpec("probe", "SlopeAtTheProbe", N_("Practice problem 1: the slope far out")),
+    SceneSpec("chain", "GradientsShrinkLayerByLayer", N_("Practice problem 2: gradients multiply")),
+    SceneSpec("measured", "RealNetworksMeasured", N_("Real networks, measured")),
+    SceneSpec("relu", "ReluKeepsTheGradient", N_("ReLU keeps the gradient, but can die")),
+    SceneSpec("takeaways", "KeyTakeaways", N_("Key takeaways")),
 )
 
 
@@ -70,6 +76,7 @@ class SceneInputs:
     captions: bool
     audio: dict[str, dict | None]         # beat -> the voice service's input data; None: silent
     holds: dict[str, float]               # beat -> seconds a silent beat holds (silent only)
+    tr: i18n.Language                     # the language of its text and numbers
 
 
 def scene_inputs(spec: SceneSpec, params: params_mod.Params) -> SceneInputs:
@@ -77,12 +84,18 @@ def scene_inputs(spec: SceneSpec, params: params_mod.Params) -> SceneInputs:
     from .scenes import hold_seconds
 
     look = palette(params.theme.name)
+    tr = i18n.language(params)
     lesson = spec.lesson.build(params)
     n = params.narration
     audio = {beat: narration.line_audio(n, spec.id, beat, line) for beat, line in lesson.lines.items()}
     holds = {beat: hold_seconds(params, line) for beat, line in lesson.lines.items()
              if audio[beat] is None}
-    return SceneInputs(look, lesson, n.captions, audio, holds)
+    return SceneInputs(look, lesson, n.captions, audio, holds, tr)
+
+
+def scene_title(spec: SceneSpec, params: params_mod.Params) -> str:
+    """The title of ``spec`` in the language of ``params``."""
+    return spec.title_in(i18n.language(params))
 
 
 def scene_lines(spec: SceneSpec, params: params_mod.Params) -> dict[str, str]:

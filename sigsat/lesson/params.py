@@ -19,6 +19,8 @@ from dataclasses import MISSING, Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .i18n import languages
+
 __all__ = [
     "ParamError",
     "Params",
@@ -33,6 +35,7 @@ __all__ = [
     "DEFAULT_FILE",
     "MAX_FILE_BYTES",
     "read_text",
+    "check_voice",
 ]
 
 #: Environment variable through which `sigsat render` hands a parameter file to manim processes.
@@ -94,15 +97,19 @@ class Theme:
 class Narration:
     """The voice, the captions and the pace."""
 
-    mode: str = _spec("espeak", "voice: 'espeak' (offline synthetic), 'recorded' (your WAVs), 'none' (silent)",
-                      choices=("none", "espeak", "recorded"))
+    mode: str = _spec("espeak", "voice: 'espeak' (offline synthetic), 'festival' (offline, more natural; "
+                      "English only), 'recorded' (your WAVs), 'none' (silent)",
+                      choices=("none", "espeak", "festival", "recorded"))
     captions: bool = _spec(True, "show each beat's narration line on screen as well as in the .srt")
     words_per_minute: float = _spec(150.0, "pace of reading and of the synthetic voice", lo=60.0, hi=400.0)
     pause: float = _spec(0.6, "seconds of silence after each spoken line", lo=0.0, hi=5.0)
-    voice: str = _spec("en-us", "espeak-ng voice (espeak-ng --voices lists them)",
+    voice: str = _spec("en-us", "espeak-ng voice of English (espeak-ng --voices lists them); another "
+                       "language speaks with its own voice (de, es) unless this names one of them",
                        pattern=r"[a-z]{2,3}([-+][A-Za-z0-9_-]+)*", pattern_doc="an espeak-ng voice name such as en-us")
     recordings: str = _spec("recordings", "folder of recorded lines: <folder>/<scene>/<beat>.wav",
                             pattern=r"\S.*", pattern_doc="a folder path")
+    language: str = _spec("en", "language of the narration, subtitles and on-screen text (a shipped catalog)",
+                          choices=languages())
 
 
 @dataclass(frozen=True)
@@ -198,7 +205,16 @@ def from_mapping(data: dict, source: str = "<parameters>", base: Params | None =
                 )
             changes[key] = checked
         params = replace(params, **{section: replace(current, **changes)})
+    check_voice(params, source)
     return params
+
+
+def check_voice(params: Params, source: str = "<parameters>") -> None:
+    """Refuse a voice that cannot speak the chosen language: Festival's voice speaks English only."""
+    n = params.narration
+    if n.mode == "festival" and n.language != "en":
+        raise ParamError(f"{source}: [narration] mode = \"festival\" speaks English only, and language is "
+                         f"{json.dumps(n.language)}: use mode \"espeak\" (or \"recorded\") for it")
 
 
 #: Largest parameter file read; a real one is well under 2 KiB, so anything bigger is a mistake

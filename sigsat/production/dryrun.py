@@ -66,6 +66,9 @@ def changes(entry: dict | None, parts: KeyParts, out: Path) -> list[str]:
     beats = [beat for beat, _, _ in _differences(entry.get("audio", {}), parts.audio)]
     if beats:
         found.append(f"audio of {len(beats)} beat(s) changed: {', '.join(beats)}")
+    lines = [message for message, _, _ in _differences(entry.get("translations", {}), parts.translations)]
+    if lines:
+        found.append(f"translation of {len(lines)} message(s) changed: {', '.join(repr(m[:40]) for m in lines)}")
     for name, a, b in _differences(entry["sources"], parts.sources):
         found.append(f"source {'added' if a is _ABSENT else 'removed' if b is _ABSENT else 'changed'}: {name}")
     return found or ["its key changed"]

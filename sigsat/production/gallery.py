@@ -1,9 +1,11 @@
 """``renders/index.html``: one offline page that shows everything a render made.
 
-For every ``<quality>/<theme>/`` folder under the output root that holds a ``manifest.json``: the
+For every ``<quality>/<theme>/`` folder (English) and ``<quality>/<theme>/<lang>/`` folder (another
+language) under the output root that holds a ``manifest.json``: the
 slide decks and the lecture video if present, then every scene with its poster, a player with
 subtitles, its per-beat clips with their narration lines, and the parameters that made them
-(``manifest.json`` ``inputs``).
+(``manifest.json`` ``inputs``). A switch at the top shows one language's folders; each player
+carries the subtitles of every language rendered at its quality and theme (its own as default).
 
 The page is plain HTML with inline CSS, every link relative, and it loads nothing from the network.
 Subtitles are embedded in the page as ``data:`` URLs (the ``.vtt`` files are linked beside them):
@@ -23,7 +25,9 @@ from urllib.parse import quote
 
 import jinja2
 
-from ..lesson import lecture
+from babel import Locale
+
+from ..lesson import i18n, lecture
 from ..lesson.params import params_from_inputs
 from . import manifest as manifest_mod
 from .files import atomic_write
@@ -59,29 +63,61 @@ def _value(value: Any) -> str:
     return str(value)
 
 
+def folder_language(path: Path) -> str:
+    """The language of a render folder: its last part when that names a shipped language, else English."""
+    return path.name if path.name in i18n.languages()[1:] else i18n.SOURCE_LANGUAGE
+
+
+def _theme_folder(path: Path) -> Path:
+    """The ``<quality>/<theme>`` folder of a render folder (itself, for English)."""
+    return path.parent if folder_language(path) != i18n.SOURCE_LANGUAGE else path
+
+
 def _folder_order(path: Path) -> tuple:
-    quality, theme = path.parts[-2:]
-    known = list(QUALITIES)
-    return (known.index(quality) if quality in known else len(known), quality, theme)
+    quality, theme = _theme_folder(path).parts[-2:]
+    known, languages = list(QUALITIES), i18n.languages()
+    return (known.index(quality) if quality in known else len(known), quality, theme,
+            languages.index(folder_language(path)))
 
 
 def render_folders(root: Path) -> list[Path]:
-    """Every ``<quality>/<theme>`` folder under ``root`` with a manifest, low quality first."""
+    """Every ``<quality>/<theme>`` and ``<quality>/<theme>/<lang>`` folder under ``root`` with a
+    manifest, low quality first, English first."""
     root = Path(root)
     found = [m.parent for m in root.glob(f"*/*/{MANIFEST}") if not m.parent.parent.name.startswith(".")]
+    found += [m.parent for m in root.glob(f"*/*/*/{MANIFEST}")
+              if not m.parent.parent.parent.name.startswith(".") and folder_language(m.parent) != "en"]
     return sorted(found, key=_folder_order)
+
+
+def language_name(code: str) -> str:
+    """A language's name in itself: English, Deutsch, español (Babel's locale data)."""
+    return Locale.parse(code).get_display_name(code)
 
 
 def _vtt_data_url(path: Path) -> str:
     return "data:text/vtt;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
+def _tracks(folder: Path, stem: str) -> list[dict]:
+    """Subtitles of ``stem`` in every language rendered beside ``folder`` (same quality and theme),
+    its own language first and the default."""
+    own = folder_language(folder)
+    base = _theme_folder(folder)
+    tracks = []
+    for code in sorted(i18n.languages(), key=lambda c: c != own):
+        vtt = (base if code == i18n.SOURCE_LANGUAGE else base / code) / f"{stem}.vtt"
+        if vtt.is_file():
+            tracks.append({"lang": code, "label": language_name(code), "default": code == own,
+                           "src": _vtt_data_url(vtt)})
+    return tracks
+
+
 def _player(folder: Path, rel: str, stem: str, poster: bool, label: str) -> dict:
-    """A <video> of ``stem``.mp4 with its subtitles as the default track."""
-    vtt = folder / f"{stem}.vtt"
+    """A <video> of ``stem``.mp4 with its subtitles in every language, its own as the default."""
     return {"src": _url(f"{rel}/{stem}.mp4"), "label": label,
             "poster": _url(f"{rel}/{stem}.png") if poster and (folder / f"{stem}.png").is_file() else None,
-            "vtt": _vtt_data_url(vtt) if vtt.is_file() else None}
+            "tracks": _tracks(folder, stem)}
 
 
 def _scene_lines(scene_id: str, inputs: dict) -> dict[str, str]:
@@ -121,7 +157,7 @@ def _scene_card(folder: Path, rel: str, scene_id: str, entry: dict) -> dict | No
     """What the page shows of one scene; None when it has no video."""
     try:
         spec = lecture.find_scene(scene_id)
-        number, title = lecture.SCENES.index(spec) + 1, spec.title
+        number, title = lecture.SCENES.index(spec) + 1, spec.title_in(i18n.Language(folder_language(folder)))
     except KeyError:
         number, title = 0, scene_id
     stem = f"{number:02d}_{scene_id}"
@@ -173,6 +209,13 @@ def _lecture(folder: Path, rel: str, manifest: dict) -> dict | None:
             "chapters": ", ".join(f'{p["scene"]} {float(p["start"]):.0f} s' for p in starts)}
 
 
+def _words(tr: i18n.Language) -> dict[str, str]:
+    """The headings of one folder's part of the page, in its language."""
+    return {"slides": tr("Slides:"), "lecture": tr("The whole lecture"), "starts": tr("Scenes start at:"),
+            "scenes": tr("Scenes"), "beats": tr("{count} beats, one clip each"),
+            "parameters": tr("Parameters that made these renders"), "as_file": tr("as a parameter file")}
+
+
 def _folder_section(root: Path, folder: Path, manifest: dict) -> dict:
     """What the page shows of one ``<quality>/<theme>`` folder."""
     rel = folder.relative_to(root).as_posix()
@@ -180,7 +223,9 @@ def _folder_section(root: Path, folder: Path, manifest: dict) -> dict:
     order = {s.id: i for i, s in enumerate(lecture.SCENES)}
     cards = [_scene_card(folder, rel, sid, scenes[sid])
              for sid in sorted(scenes, key=lambda s: (order.get(s, len(order)), s))]
-    return {"anchor": rel.replace("/", "-"), "title": rel.replace("/", " · "),
+    language = folder_language(folder)
+    return {"anchor": rel.replace("/", "-"), "title": rel.replace("/", " · "), "lang": language,
+            "language": language_name(language), "words": _words(i18n.Language(language)),
             "decks": [(_url(f"{rel}/slides/{name}"), label) for name, label in DECKS
                       if (folder / "slides" / name).is_file()],
             "lecture": _lecture(folder, rel, manifest), "cards": [c for c in cards if c],
@@ -240,7 +285,10 @@ def write_gallery(root: Path) -> Path:
     # The pages `sigsat sweep` wrote under this root (each shows its variants side by side).
     sweeps = [(_url(f"sweeps/{page.parent.name}/{INDEX}"), page.parent.name)
               for page in sorted(root.glob(f"sweeps/*/{INDEX}")) if (page.parent / "sweep.json").is_file()]
-    page = _TEMPLATES.get_template("gallery.html.j2").render(generator=GENERATOR, folders=folders, sweeps=sweeps)
+    languages = sorted({f["lang"] for f in folders}, key=i18n.languages().index)
+    page = _TEMPLATES.get_template("gallery.html.j2").render(
+        generator=GENERATOR, folders=folders, sweeps=sweeps,
+        languages=[(code, language_name(code)) for code in languages])
     root.mkdir(parents=True, exist_ok=True)
     atomic_write(root / INDEX, page)
     return root / INDEX

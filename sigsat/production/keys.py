@@ -8,6 +8,11 @@ services included), minus the other scenes' own modules (``sigsat/lesson/scenes/
 ``scenes/<id>.py``) and the whole-lecture scene ``scenes/lecture.py``. ``sigsat/production`` and
 the command line only move files around: editing them re-renders nothing.
 
+A scene in another language than English also has in its key the catalog entries it uses: the
+translation of every message marked in its sources (see :func:`scene_messages`), so a changed German
+line re-renders only the German scenes whose sources mark it. The catalogs themselves live outside
+the keyed folders (``sigsat/locale``), so editing one changes no other key.
+
 The parts are kept in the manifest entry (:func:`KeyParts.record`), so ``sigsat render
 --dry-run`` can say which of them changed.
 """
@@ -19,15 +24,17 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..lesson import lecture, narration, params as params_mod
+from babel.messages.extract import extract_from_file
+
+from ..lesson import i18n, lecture, narration, params as params_mod
 from ..lesson.params import Params
 
 __all__ = ["SIGSAT_DIR", "SCENES_DIR", "KeyParts", "key_parts", "scene_key", "source_files",
-           "scene_file"]
+           "scene_file", "scene_messages"]
 
 #: The package whose ``core`` and ``lesson`` folders are in every key.
 SIGSAT_DIR = Path(__file__).resolve().parents[1]
@@ -96,17 +103,43 @@ class KeyParts:
     audio: dict[str, str]          # beat -> voice-store file name, or "silent"
     settings: dict[str, Any]       # manim version, quality, transparent, formats
     sources: dict[str, str]        # "sigsat/core/chain.py" -> digest of its bytes
+    # English message -> its translation, for a scene in another language (empty in English)
+    translations: dict[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
-        text = json.dumps([{k: repr(v) for k, v in self.params.items()}, self.audio, self.settings,
-                           self.sources], sort_keys=True)
+        parts = [{k: repr(v) for k, v in self.params.items()}, self.audio, self.settings, self.sources]
+        if self.translations:  # English keys keep the form they always had
+            parts.append(self.translations)
+        text = json.dumps(parts, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:20]
 
     def record(self) -> dict[str, Any]:
         """What a manifest entry keeps besides ``inputs`` (the parameters) to explain a new key."""
-        return {"audio": dict(self.audio), "settings": dict(self.settings),
-                "sources": dict(self.sources)}
+        kept = {"audio": dict(self.audio), "settings": dict(self.settings), "sources": dict(self.sources)}
+        if self.translations:
+            kept["translations"] = dict(self.translations)
+        return kept
+
+
+@functools.lru_cache(maxsize=1024)
+def _marked(path: Path, _mtime_ns: int, _size: int) -> frozenset[str]:
+    keywords = {k: None for k in i18n.KEYWORDS}
+    with path.open("rb") as f:
+        found = extract_from_file("python", f.name, keywords=keywords)
+        return frozenset(m[1] for m in found if isinstance(m[1], str))
+
+
+def scene_messages(spec: lecture.SceneSpec) -> list[str]:
+    """The English messages ``spec``'s video can show or say: every one marked for translation in
+    its sources, except the other scenes' titles (the scene list lives in one shared module)."""
+    registry = SIGSAT_DIR / "lesson" / "lecture.py"
+    found = {spec.title}
+    for path in source_files(spec):
+        if path.suffix == ".py" and path != registry:
+            stat = path.stat()
+            found |= _marked(path, stat.st_mtime_ns, stat.st_size)
+    return sorted(found)
 
 
 def key_parts(spec: lecture.SceneSpec, params: Params, quality: str, transparent: bool = False,
@@ -124,7 +157,10 @@ def key_parts(spec: lecture.SceneSpec, params: Params, quality: str, transparent
     settings = {"manim": importlib.metadata.version("manim"), "quality": quality,
                 "transparent": transparent, "formats": sorted(formats)}
     sources = {_label(p): _file_digest(p) for p in source_files(spec)}
-    return KeyParts({k: flat[k] for k in seen.reads}, audio, settings, sources)
+    language = params.narration.language
+    translations = ({} if language == i18n.SOURCE_LANGUAGE
+                    else i18n.entries(language, scene_messages(spec)))
+    return KeyParts({k: flat[k] for k in seen.reads}, audio, settings, sources, translations)
 
 
 def scene_key(spec: lecture.SceneSpec, params: Params, options: Any) -> str:

@@ -41,7 +41,7 @@ from .keys import KeyParts, key_parts, scene_file
 from .manifest import OutputRefused
 from .naming import LECTURE_FILES, QUALITIES, scene_outputs, stem
 from .sections import write_sections
-from .voice_store import espeak_available, recording_problems, unvoiced_lines
+from .voice_store import recording_problems, synthesiser, unvoiced_lines
 
 __all__ = [
     "RenderError", "BusyError", "RenderEvent", "OutputRefused", "Options", "Job", "JobResult", "Plan",
@@ -85,26 +85,33 @@ class Options:
     formats: tuple[str, ...] = ()
     transparent: bool = False
     narration: str | None = None   # overrides [narration] mode
+    lang: str | None = None        # overrides [narration] language
     chunks: str | int = "auto"     # "auto", "off" or N: split scenes into chunks of beats
 
 
 def output_dir(options: Options, params: Params) -> Path:
-    return options.out / options.quality / params.theme.name
+    """``OUT/<quality>/<theme>`` in English (where it always was), ``.../<theme>/<lang>`` otherwise."""
+    folder = options.out / options.quality / params.theme.name
+    language = params.narration.language
+    return folder if language == "en" else folder / language
 
 
 def scripts(specs: Iterable[lecture.SceneSpec], params: Params) -> list[tuple[str, str, dict[str, str]]]:
     """(scene id, title, beat -> narration line) of each scene under ``params``."""
-    return [(s.id, s.title, s.lesson.build(params).lines) for s in specs]
+    return [(s.id, lecture.scene_title(s, params), s.lesson.build(params).lines) for s in specs]
 
 
 def with_overrides(params: Params, options: "Options") -> Params:
-    """``params`` with the command line's --theme/--narration applied and the recordings folder
-    made absolute (manim runs in another folder)."""
+    """``params`` with the command line's --theme/--narration/--lang applied and the recordings
+    folder made absolute (manim runs in another folder)."""
     n = params.narration
     narration_changes = {"recordings": str(Path(n.recordings).resolve())}
     if options.narration:
         narration_changes["mode"] = options.narration
+    if options.lang:
+        narration_changes["language"] = options.lang
     params = dataclasses.replace(params, narration=dataclasses.replace(n, **narration_changes))
+    params_mod.check_voice(params, "the command line and parameters")
     if options.theme:
         params = dataclasses.replace(params, theme=dataclasses.replace(params.theme, name=options.theme))
     return params
@@ -692,7 +699,7 @@ def render(
     specs = select(names)
     params = with_overrides(params, options)
     if params.narration.mode == "recorded":
-        problems = recording_problems(params.narration.recordings, scripts(specs, params))
+        problems = recording_problems(narration.recordings_folder(params.narration), scripts(specs, params))
         if problems:  # the lecturer's files: bad input, refused before anything is touched
             raise params_mod.ParamError(
                 f"{len(problems)} narration line(s) have no usable recording, the first: {problems[0]}; "
@@ -892,14 +899,16 @@ def finish(the_plan: Plan, batch: Batch, results: dict[Unit, JobResult]) -> Repo
 
 
 def _check_voice(jobs: list[Job], params: Params) -> None:
-    """Stop before any manim run when a line must be synthesised and espeak-ng is missing (a warm
-    voice store renders without it)."""
-    if params.narration.mode != "espeak" or espeak_available():
+    """Stop before any manim run when a line must be synthesised and its voice (espeak-ng,
+    Festival) is missing (a warm voice store renders without it)."""
+    missing = synthesiser(params.narration.mode)
+    if missing is None:
         return
     unvoiced = unvoiced_lines([lecture.find_scene(j.scene_id) for j in jobs], params)
     if unvoiced:
-        raise RenderError(f"espeak-ng is not installed and {len(unvoiced)} narration line(s) are not in "
-                          f"the voice store {narration.voice_cache_dir()}: install espeak-ng, or render "
+        program, packages = missing
+        raise RenderError(f"{program} is not installed and {len(unvoiced)} narration line(s) are not in "
+                          f"the voice store {narration.voice_cache_dir()}: install {packages}, or render "
                           f"silent with --narration none")
 
 

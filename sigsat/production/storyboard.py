@@ -30,7 +30,10 @@ def make_grid(stills: list[tuple[str, object]], out: Path, title: str = "", colu
     rows = math.ceil(len(stills) / columns)
     sheet = Image.new("RGB", (columns * cell_width, top + rows * (cell_h + label_h)), "#2a2d33")
     draw = ImageDraw.Draw(sheet)
-    font = ImageFont.load_default(size=22)
+    try:  # the house font (fonts-dejavu-core): Pillow's own lacks umlauts and accents (Sättigung)
+        font = ImageFont.truetype("DejaVuSans.ttf", 22)
+    except OSError:
+        font = ImageFont.load_default(size=22)
     if title:
         draw.text((10, 8), title, fill="white", font=font)
     for i, (name, image) in enumerate(stills):

@@ -278,15 +278,15 @@ def variant_root(out: Path, sweep: Sweep, variant: Variant) -> Path:
 def write_record(root: Path, sweep: Sweep) -> None:
     """Write ``root/sweep.json`` (``root`` is ``out/sweeps/<name>``) in one step: what the gallery reads.
 
-    Per variant: its name, its overrides, its theme (which ``<quality>/<theme>`` folder is its
-    render) and the value of every swept parameter (those it inherits from the base included).
+    Per variant: its name, its overrides, its theme and language (which ``<quality>/<theme>``
+    or ``<quality>/<theme>/<lang>`` folder is its render) and the value of every swept parameter (those it inherits from the base included).
     """
     swept = sweep.swept
     variants = []
     for v in sweep.variants:
         flat = params_mod.flatten(v.params)
         variants.append({"name": v.name, "overrides": v.overrides, "theme": v.params.theme.name,
-                         "swept_values": {k: flat[k] for k in swept}})
+                         "lang": v.params.narration.language, "swept_values": {k: flat[k] for k in swept}})
     record = {"name": sweep.name, "variants": variants, "swept": list(swept)}
     Path(root).mkdir(parents=True, exist_ok=True)
     atomic_write(Path(root) / SWEEP_RECORD, json.dumps(record, indent=2))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..lesson import lecture
+from ..lesson import i18n, lecture
 from . import manifest as manifest_mod
 from .files import atomic_write
 from .gallery import _TEMPLATES, GENERATOR, INDEX, _url, _value, check_index, render_folders
@@ -74,10 +74,17 @@ def _scene_order(manifests: list[dict]) -> list[tuple[str, str]]:
     return known + [(sid, sid) for sid in sorted(ids - {s.id for s in lecture.SCENES})]
 
 
+def _language_folder(variant: dict) -> str:
+    """The language subfolder of a variant's render ("" for English, or a record that names none
+    or a language sigsat does not ship)."""
+    lang = variant.get("lang")
+    return lang if lang in i18n.languages()[1:] else ""
+
+
 def _section(root: Path, record: dict, quality: str) -> dict:
     """One quality: a row per scene, a cell per variant; a cell whose key a column to its left
     already showed is "same as" that column (a grid's neighbours often differ in another key)."""
-    folders = [root / v["name"] / quality / v["theme"] for v in record["variants"]]
+    folders = [root / v["name"] / quality / v["theme"] / _language_folder(v) for v in record["variants"]]
     manifests = [_manifest(f) for f in folders]
     rows = []
     for scene_id, title in _scene_order(manifests):

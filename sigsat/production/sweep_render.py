@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..lesson import lecture, params as params_mod
+from ..lesson import lecture, narration, params as params_mod
 from ..lesson.params import ParamError
 from . import manifest as manifest_mod, pipeline
 from .pipeline import Batch, JobResult, Options, Plan, RenderEvent, Todo, Unit
@@ -58,7 +58,7 @@ class SweepPlan:
 
 
 def effective(sweep: Sweep, options: Options) -> Sweep:
-    """The sweep with the command line's --theme/--narration applied to every variant."""
+    """The sweep with the command line's --theme/--narration/--lang applied to every variant."""
     variants = tuple(dataclasses.replace(v, params=pipeline.with_overrides(v.params, options))
                      for v in sweep.variants)
     return dataclasses.replace(sweep, variants=variants)
@@ -136,7 +136,7 @@ def _check_inputs(sweep: Sweep, specs: list[lecture.SceneSpec]) -> None:
     for variant in sweep.variants:
         n = variant.params.narration
         if n.mode == "recorded":
-            problems = recording_problems(n.recordings, pipeline.scripts(specs, variant.params))
+            problems = recording_problems(narration.recordings_folder(n), pipeline.scripts(specs, variant.params))
             if problems:
                 raise ParamError(f"variant {variant.name}: {len(problems)} narration line(s) have no usable "
                                  f"recording, the first: {problems[0]}")

@@ -15,7 +15,10 @@ from typing import Iterable
 from ..lesson import lecture, narration
 from ..lesson.params import Params
 
-__all__ = ["recording_problems", "espeak_available", "unvoiced_lines"]
+__all__ = ["recording_problems", "espeak_available", "synthesiser", "unvoiced_lines"]
+
+#: ``[narration] mode`` -> (the program that synthesises its lines, the Debian package that has it)
+SYNTHESISERS = {"espeak": ("espeak-ng", "espeak-ng"), "festival": ("text2wave", "festival festvox-us-slt-hts")}
 
 
 def recording_problems(folder: str | os.PathLike, scripts: list[tuple[str, str, dict[str, str]]]) -> list[str]:
@@ -53,10 +56,18 @@ def espeak_available() -> bool:
     return shutil.which("espeak-ng") is not None
 
 
+def synthesiser(mode: str) -> tuple[str, str] | None:
+    """(program, Debian packages) of a synthetic voice ``mode`` that is not installed; None when it
+    is, or when ``mode`` synthesises nothing."""
+    if mode not in SYNTHESISERS or shutil.which(SYNTHESISERS[mode][0]):
+        return None
+    return SYNTHESISERS[mode]
+
+
 def unvoiced_lines(specs: Iterable[lecture.SceneSpec], params: Params) -> list[str]:
-    """Store names of the lines of ``specs`` that espeak-ng would have to synthesise."""
+    """Store names of the lines of ``specs`` that the synthetic voice would have to synthesise."""
     store = narration.voice_cache_dir()
     return [name for spec in specs
             for audio in lecture.scene_inputs(spec, params).audio.values()
-            if audio and audio["service"] == "espeak-ng"
+            if audio and audio["service"] in ("espeak-ng", "festival")
             and not (store / (name := narration.store_name(audio))).exists()]

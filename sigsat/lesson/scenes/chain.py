@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 from ..display import as_tex
-from ..narration import fill
+from ..i18n import N_, Language, language
 from ..params import Params
 from ...core.problems import EXACT, SLOWED_BELOW, VANISHED_BELOW, VanishingChain, vanishing_chain
 from ..worked import chain_shown
@@ -21,22 +21,22 @@ MAX_SCALE_LABELS = 4
 MAX_GRID_DECADES = 12
 
 LINES = {
-    "line_up_the_layers": (
+    "line_up_the_layers": N_(
         "Take a chain of {layers_phrase}. The backward pass starts at the output, on the right, "
         "with gradient 1, and carries it back to layer 1, next to the input."
     ),
-    "multiply_at_every_layer": (
+    "multiply_at_every_layer": N_(
         "The chain rule multiplies the gradient by each layer's local gradient, {per_layer}: "
         "{trail}."
     ),
-    "read_the_log_scale": (
+    "read_the_log_scale": N_(
         "On a log scale equal factors are equal steps: multiplying by the same {per_layer} "
         "lowers every bar by the same step, so the tops fall on a straight line."
     ),
-    "compute_the_total": (
+    "compute_the_total": N_(
         "So the gradient that reaches layer 1 is {per_layer} to the power {layers}: {total}."
     ),
-    "update_the_first_layer": (
+    "update_the_first_layer": N_(
         "With learning rate {learning_rate}, layer 1's weight moves by {learning_rate} times "
         "{total}, or {update}: {verdict}."
     ),
@@ -94,27 +94,27 @@ def log10(x: Decimal) -> float:
         return float(x.log10())
 
 
-def _trail(steps: tuple[str, ...], falls: bool) -> str:
+def _trail(steps: tuple[str, ...], falls: bool, tr: Language) -> str:
     """The gradient along the way: after one layer, after two, ..., at layer 1."""
     if len(steps) == 1:
-        return f"{steps[0]} at layer 1"
-    head = f"{steps[0]} after one layer"
+        return tr("{first} at layer 1").format(first=steps[0])
     if len(steps) == 2:
-        return f"{head} and {steps[1]} at layer 1"
-    fall = "down to" if falls else "still"
-    return f"{head}, {steps[1]} after two, {fall} {steps[-1]} at layer 1"
+        return tr("{first} after one layer and {last} at layer 1").format(first=steps[0], last=steps[1])
+    template = (tr("{first} after one layer, {second} after two, down to {last} at layer 1") if falls
+                else tr("{first} after one layer, {second} after two, still {last} at layer 1"))
+    return template.format(first=steps[0], second=steps[1], last=steps[-1])
 
 
-def _verdict(problem: VanishingChain, shown: dict[str, str]) -> tuple[str, str]:
+def _verdict(problem: VanishingChain, shown: dict[str, str], tr: Language) -> tuple[str, str]:
     """(spoken ending, on-screen verdict) chosen from how much of the gradient reached layer 1."""
     if problem.total < VANISHED_BELOW:  # the same test as vanishing_chain's
-        return "negligible, the first layer barely learns", "the first layer barely learns"
+        return tr("negligible, the first layer barely learns"), tr("the first layer barely learns")
     if "slowdown" in shown:
         slower = shown["slowdown"]
-        return (f"it learns {slower} times more slowly than a layer at the output",
-                f"the first layer learns {slower}× more slowly")
-    return (f"with {shown['kept']} of the gradient left, the first layer still learns",
-            "the first layer still learns")
+        return (tr("it learns {slower} times more slowly than a layer at the output").format(slower=slower),
+                tr("the first layer learns {slower}× more slowly").format(slower=slower))
+    return (tr("with {kept} of the gradient left, the first layer still learns").format(kept=shown["kept"]),
+            tr("the first layer still learns"))
 
 
 def power_tex(base: str, exponent: int) -> str:
@@ -148,17 +148,19 @@ def build(params: Params) -> Chain:
     So the gradient that reaches layer 1 is 0.2 to the power 5: 0.00032.
     """
     p = params.chain
+    tr = language(params)
     problem = vanishing_chain(p.layers, p.per_layer_gradient, p.learning_rate)
     shown, steps = chain_shown(problem)
+    shown, steps = tr.numbers(shown), tuple(tr.number(s) for s in steps)
     logs = [log10(g) for g in problem.exact_gradients[::-1]]  # logs[i]: at layer i + 1
     low = decade_range(min(logs))
     step = label_step(-low, MAX_SCALE_LABELS)
-    spoken, onscreen = _verdict(problem, shown)
+    spoken, onscreen = _verdict(problem, shown, tr)
     values = {
-        "layers_phrase": "one layer" if p.layers == 1 else f"{p.layers} layers",
+        "layers_phrase": tr("one layer") if p.layers == 1 else tr("{layers} layers").format(layers=p.layers),
         "layers": shown["layers"],
         "per_layer": shown["per_layer"],
-        "trail": _trail(steps, problem.exact_gradients[-1] < problem.exact_gradients[0]),
+        "trail": _trail(steps, problem.exact_gradients[-1] < problem.exact_gradients[0], tr),
         "total": shown["total"],
         "learning_rate": shown["learning_rate"],
         "update": shown["update"],
@@ -181,5 +183,5 @@ def build(params: Params) -> Chain:
         update_tex=(rf"\Delta w = {_factor_tex(shown['learning_rate'])} \times "
                     rf"{_factor_tex(shown['total'])} = {as_tex(shown['update'])}"),
         verdict=onscreen,
-        lines=fill(LINES, values),
+        lines=tr.fill(LINES, values),
     )

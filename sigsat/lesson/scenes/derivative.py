@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ...core.activations import SIGMOID_PEAK_SLOPE, sigmoid, sigmoid_prime
 from ..display import SMALL_SIG, Relation, Term, as_tex, decimals_for, exact, fmt_param, worked
-from ..narration import fill
+from ..i18n import N_, language
 from ..params import Params
 from ...core.saturation import slope_fraction
 from . import peak_algebra, z_extent
@@ -14,22 +14,22 @@ from . import peak_algebra, z_extent
 __all__ = ["LINES", "Derivative", "build"]
 
 LINES = {
-    "draw_sigmoid_and_slope": (
+    "draw_sigmoid_and_slope": N_(
         "Under the sigmoid we draw its slope, sigma prime of z, "
         "which equals sigma of z times one minus sigma of z, on the same z axis."
     ),
-    "trace_slope_along_curve": (
+    "trace_slope_along_curve": N_(
         "Follow z from left to right: the slope grows while the sigmoid climbs, "
         "and shrinks back towards zero as the curve flattens out."
     ),
-    "mark_the_peak": (
+    "mark_the_peak": N_(
         "The slope is largest at z = 0, exactly where the sigmoid is steepest: its peak is {peak}."
     ),
-    "show_the_algebra": (
+    "show_the_algebra": N_(
         "At z = 0 the sigmoid outputs {half}, so the slope is {half} times {rest}, which is {peak}. "
         "A sigmoid never passes on more than a quarter of the gradient."
     ),
-    "mark_the_threshold_slope": (
+    "mark_the_threshold_slope": N_(
         "At the edge of the saturated tails, z = {threshold} or {neg_threshold}, "
         "the slope has fallen to {threshold_slope}, {threshold_percent} of the peak."
     ),
@@ -88,6 +88,7 @@ def build(params: Params) -> Derivative:
     'steepest: its peak is 0.25.'
     """
     threshold = params.saturation.threshold
+    tr = language(params)
     extent = z_extent(threshold)
     half = float(sigmoid(0.0))
     slope_at_threshold = float(sigmoid_prime(threshold))
@@ -103,6 +104,7 @@ def build(params: Params) -> Derivative:
         "threshold_slope": summary["slope"],
         "threshold_percent": summary["percent"],
     }
+    shown = tr.numbers(shown)
     return Derivative(
         z_extent=extent,
         z_step=1.0 if extent <= 6 else 2.0,
@@ -117,7 +119,7 @@ def build(params: Params) -> Derivative:
         threshold_share=share,
         slope_places=decimals_for(float(sigmoid_prime(extent)), SMALL_SIG),
         shown=shown,
-        title=f"The slope peaks at {shown['peak']}",
+        title=tr("The slope peaks at {peak}").format(peak=shown["peak"]),
         algebra=_algebra_tex(shown),
-        lines=fill(LINES, shown),
+        lines=tr.fill(LINES, shown),
     )

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 
 from ..display import Relation, Term, as_tex, worked
-from ..narration import fill
+from ..i18n import N_, Language, language
 from ...core.network import GradientReport, measure_gradients
 from ..params import Params
 from . import label_step
@@ -24,26 +24,26 @@ HUGE_NORM = 1e6
 
 #: How each ``init`` setting is said, and what each network then uses.
 _INITS = {
-    "auto": ("sigmoid with Xavier and ReLU with He initialisation", "Xavier", "He"),
-    "xavier": ("both with Xavier initialisation", "Xavier", "Xavier"),
-    "he": ("both with He initialisation", "He", "He"),
-    "normal": ("both with standard normal weights", "N(0, 1)", "N(0, 1)"),
+    "auto": (N_("sigmoid with Xavier and ReLU with He initialisation"), "Xavier", "He"),
+    "xavier": (N_("both with Xavier initialisation"), "Xavier", "Xavier"),
+    "he": (N_("both with He initialisation"), "He", "He"),
+    "normal": (N_("both with standard normal weights"), "N(0, 1)", "N(0, 1)"),
 }
 
 LINES = {
-    "describe_the_experiment": (
+    "describe_the_experiment": N_(
         "Now measure it: two networks of {depth} hidden layers, {width} units wide, one seed, "
         "one batch of {batch}: {init_phrase}."
     ),
-    "plot_sigmoid_gradients": (
+    "plot_sigmoid_gradients": N_(
         "Sigmoid first. Going back from layer {depth} to layer 1, its gradient norm "
         "{sig_change}."
     ),
-    "plot_relu_gradients": (
+    "plot_relu_gradients": N_(
         "Now ReLU, same seed and batch: from layer {depth} back to layer 1 its gradient norm "
         "{relu_change}{relu_note}."
     ),
-    "compare_first_and_last": "{comparison}: {verdict}.",
+    "compare_first_and_last": N_("{comparison}: {verdict}."),
 }
 
 
@@ -100,28 +100,30 @@ class Measured:
     lines: dict[str, str]
 
 
-def _change(series: Series) -> str:
+def _change(series: Series, tr: Language) -> str:
     """How the norm changes from the last layer back to the first: "falls from 1.1 to 0.2"."""
     first, last = series.first_label, series.last_label
     if first == last:
-        return f"stays at {last}"
-    verb = "falls" if series.norms[0] < series.norms[-1] else "grows"
-    return f"{verb} from {last} to {first}"
+        return tr("stays at {last}").format(last=last)
+    template = (tr("falls from {last} to {first}") if series.norms[0] < series.norms[-1]
+                else tr("grows from {last} to {first}"))
+    return template.format(last=last, first=first)
 
 
-def _series(report: GradientReport, init: str, shown: dict[str, str]) -> Series:
+def _series(report: GradientReport, init: str, shown: dict[str, str], tr: Language) -> Series:
     """One measurement with its norms and ratio as ``shown`` (keys first, last, ratio)."""
-    name = "sigmoid" if report.activation == "sigmoid" else "ReLU"
+    name = tr("sigmoid") if report.activation == "sigmoid" else "ReLU"
     ratio = report.first_to_last_ratio
+    none = tr("none")
     return Series(
         activation=report.activation,
         name=name,
-        legend=f"{name} ({init} init)",
+        legend=tr("{name} ({init} init)").format(name=name, init=init),
         norms=tuple(float(n) for n in report.grad_norms),
         log_norms=tuple(math.log10(n) if n > 0 else None for n in report.grad_norms),
         ratio=ratio,
-        ratio_label=shown.get("ratio", "none"),
-        ratio_tex=as_tex(shown["ratio"]) if ratio is not None else r"\text{none}",
+        ratio_label=shown.get("ratio", none),
+        ratio_tex=as_tex(shown["ratio"]) if ratio is not None else rf"\text{{{none}}}",
         first_label=shown["first"],
         last_label=shown["last"],
     )
@@ -149,29 +151,31 @@ def _worked_numbers(reports: list[GradientReport]) -> dict[str, dict[str, str]]:
     return numbers
 
 
-def _comparison(sigmoid: Series, relu: Series, depth: int) -> str:
+def _comparison(sigmoid: Series, relu: Series, depth: int, tr: Language) -> str:
     """What layer 1 gets of layer ``depth``'s gradient in each network, or that it gets none."""
     defined = [s for s in (sigmoid, relu) if s.ratio is not None]
     if len(defined) == 2:
-        return (f"Layer 1 gets {sigmoid.ratio_label} of layer {depth}'s gradient with sigmoid and "
-                f"{relu.ratio_label} with ReLU")
+        return tr("Layer 1 gets {sigmoid_ratio} of layer {depth}'s gradient with sigmoid and "
+                  "{relu_ratio} with ReLU").format(sigmoid_ratio=sigmoid.ratio_label, depth=depth,
+                                                   relu_ratio=relu.ratio_label)
     if not defined:
-        return f"In neither network does any gradient reach layer {depth}, nor layer 1"
+        return tr("In neither network does any gradient reach layer {depth}, nor layer 1").format(depth=depth)
     (kept,), lost = defined, relu if sigmoid.ratio is not None else sigmoid
-    return (f"Layer 1 gets {kept.ratio_label} of layer {depth}'s gradient with {kept.name}; "
-            f"with {lost.name} no gradient reaches layer 1 at all")
+    return tr("Layer 1 gets {ratio} of layer {depth}'s gradient with {kept}; "
+              "with {lost} no gradient reaches layer 1 at all").format(
+        ratio=kept.ratio_label, depth=depth, kept=kept.name, lost=lost.name)
 
 
-def _verdict(sigmoid: Series, relu: Series, advantage: str | None) -> str:
+def _verdict(sigmoid: Series, relu: Series, advantage: str | None, tr: Language) -> str:
     if relu.ratio is None:  # the comparison said that none reaches layer 1
-        return "dead ReLU units block it"
+        return tr("dead ReLU units block it")
     if relu.ratio == 0:
-        return "here dead ReLU units block the gradient completely"
+        return tr("here dead ReLU units block the gradient completely")
     if sigmoid.ratio is None or sigmoid.ratio == 0:
-        return "only ReLU passes any of it back"
+        return tr("only ReLU passes any of it back")
     if advantage is not None:
-        return f"{advantage} times as much reaches the first layer with ReLU"
-    return "in this network ReLU does not pass more of it back"
+        return tr("{advantage} times as much reaches the first layer with ReLU").format(advantage=advantage)
+    return tr("in this network ReLU does not pass more of it back")
 
 
 def build(params: Params) -> Measured:
@@ -187,11 +191,12 @@ def build(params: Params) -> Measured:
     520000 times as much reaches the first layer with ReLU.
     """
     n = params.network
+    tr = language(params)
     phrase, sigmoid_init, relu_init = _INITS[n.init]
     reports = [measure_gradients(a, n.depth, n.width, n.seed, n.init, n.batch)
                for a in ("sigmoid", "relu")]
-    numbers = _worked_numbers(reports)
-    sigmoid, relu = (_series(r, i, numbers[r.activation])
+    numbers = {owner: tr.numbers(texts) for owner, texts in _worked_numbers(reports).items()}
+    sigmoid, relu = (_series(r, i, numbers[r.activation], tr)
                      for r, i in zip(reports, (sigmoid_init, relu_init)))
     shown = [v for v in sigmoid.norms + relu.norms if v > 0]  # a log axis holds no zeros
     low, high, step = log_axis(min(shown), max(shown))
@@ -200,16 +205,17 @@ def build(params: Params) -> Measured:
         "depth": str(n.depth),
         "width": str(n.width),
         "batch": str(n.batch),
-        "init_phrase": phrase,
-        "sig_change": _change(sigmoid),
-        "relu_change": _change(relu),
-        "relu_note": ": huge norms, from badly scaled weights" if huge else "",
-        "comparison": _comparison(sigmoid, relu, n.depth),
-        "verdict": _verdict(sigmoid, relu, numbers[""].get("advantage")),
+        "init_phrase": tr(phrase),
+        "sig_change": _change(sigmoid, tr),
+        "relu_change": _change(relu, tr),
+        "relu_note": tr(": huge norms, from badly scaled weights") if huge else "",
+        "comparison": _comparison(sigmoid, relu, n.depth, tr),
+        "verdict": _verdict(sigmoid, relu, numbers[""].get("advantage"), tr),
     }
     return Measured(
         depth=n.depth,
-        setup=(f"{n.depth} hidden layers", f"{n.width} units each", f"batch {n.batch}, seed {n.seed}"),
+        setup=(tr("{depth} hidden layers").format(depth=n.depth), tr("{width} units each").format(width=n.width),
+               tr("batch {batch}, seed {seed}").format(batch=n.batch, seed=n.seed)),
         sigmoid=sigmoid,
         relu=relu,
         x_step=label_step(n.depth, MAX_X_LABELS),
@@ -217,6 +223,6 @@ def build(params: Params) -> Measured:
         y_high=high,
         y_labels=tuple(range(low, high + 1, step)),
         y_tick_step=1 if high - low <= MAX_TICK_DECADES else step,
-        ratio_heading=f"layer 1 ÷ layer {n.depth}",
-        lines=fill(LINES, values),
+        ratio_heading=tr("layer 1 ÷ layer {depth}").format(depth=n.depth),
+        lines=tr.fill(LINES, values),
     )

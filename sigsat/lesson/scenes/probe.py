@@ -9,7 +9,7 @@ from typing import Any
 
 from ...core.activations import SIGMOID_PEAK_SLOPE
 from ..display import as_tex, fmt_param
-from ..narration import fill
+from ..i18n import N_, Language, language
 from ..params import Params
 from ...core.problems import slope_at_probe
 from ..worked import exp_sig, factor_sig, probe_shown
@@ -18,35 +18,35 @@ from . import z_extent
 __all__ = ["LINES", "Probe", "build", "factor_sig", "exp_sig", "zoom_for", "verdict"]
 
 LINES = {
-    "pose_the_problem": (
+    "pose_the_problem": N_(
         "Practice problem 1: how steep is the sigmoid at z = {z}, "
         "and how does that compare with its largest slope, {peak}?"
     ),
-    "compute_the_output": (
+    "compute_the_output": N_(
         "First the output. e to the power {neg_z} is {exp_neg_z}, "
         "so sigma of {z} is 1 over 1 plus {exp_neg_z}, which is {output}."
     ),
-    "compute_the_slope": (
+    "compute_the_slope": N_(
         "Then the slope, sigma times one minus sigma: {output} times {one_minus_output} "
         "gives {slope}."
     ),
-    "compare_to_the_peak": (
+    "compare_to_the_peak": N_(
         "Set against the peak of {peak}, that is a share of {share}: "
         "{percent} of the largest slope a sigmoid can have."
     ),
-    "draw_the_conclusion": "At z = {z} the gradient is {percent} of the maximum. {verdict_line}",
+    "draw_the_conclusion": N_("At z = {z} the gradient is {percent} of the maximum. {verdict_line}"),
 }
 
 #: The zoomed inset magnifies the slope's bar until it fills at least this share of the bar length.
 ZOOM_TARGET = 0.1
 #: (upper bound of the slope's share of the peak, short verdict on screen, the lecturer's sentence).
 VERDICTS = (
-    (0.1, "Learning is extremely slow here",
-     "Learning is extremely slow in this saturated region."),
-    (0.5, "Learning is slowed down here",
-     "Learning is already noticeably slower here than at the centre."),
-    (math.inf, "Learning is fast here",
-     "This is close to the centre, where the sigmoid learns fastest."),
+    (0.1, N_("Learning is extremely slow here"),
+     N_("Learning is extremely slow in this saturated region.")),
+    (0.5, N_("Learning is slowed down here"),
+     N_("Learning is already noticeably slower here than at the centre.")),
+    (math.inf, N_("Learning is fast here"),
+     N_("This is close to the centre, where the sigmoid learns fastest.")),
 )
 
 
@@ -118,6 +118,7 @@ def build(params: Params) -> Probe:
     'Learning is extremely slow here'
     """
     z = params.saturation.probe_z
+    tr = language(params)
     solved = slope_at_probe(z)
     extent = 3.0 * math.ceil(z_extent(z) / 3.0)  # a multiple of 3, so 3 ticks each side
     share = solved.share_of_peak
@@ -129,10 +130,11 @@ def build(params: Params) -> Probe:
         neg_z=fmt_param(-z + 0.0),  # + 0.0: no "-0" at z = 0
         zoom=str(zoom),
         inset_end=fmt_param(SIGMOID_PEAK_SLOPE / zoom),
-        verdict_line=sentence,
     )
+    shown = tr.numbers(shown)
+    shown["verdict_line"] = tr(sentence)
     return Probe(
-        title=f"Practice problem 1: the slope at z = {shown['z']}",
+        title=tr("Practice problem 1: the slope at z = {z}").format(z=shown["z"]),
         z=float(z),
         z_extent=extent,
         z_step=extent / 3,
@@ -141,21 +143,22 @@ def build(params: Params) -> Probe:
         peak_slope=SIGMOID_PEAK_SLOPE,
         share=share,
         zoom=zoom,
-        **_worked_steps(shown),
+        **_worked_steps(shown, tr),
         shown=shown,
-        verdict=short,
+        verdict=tr(short),
         saturated=share < VERDICTS[0][0],
-        lines=fill(LINES, shown),
+        lines=tr.fill(LINES, shown),
     )
 
 
-def _worked_steps(shown: dict[str, str]) -> dict[str, Any]:
+def _worked_steps(shown: dict[str, str], tr: Language) -> dict[str, Any]:
     """The problem and its worked steps as TeX, from the values as shown (``Probe``'s fields)."""
     tex = {key: as_tex(shown[key]) for key in
            ("neg_z", "exp_neg_z", "output", "one_minus_output", "slope", "peak", "share", "percent")}
     at = f"({as_tex(shown['z'])})"
+    compare = tr("Compare with")
     return dict(
-        question=rf"\sigma'{at} = \,?\qquad\text{{Compare with}}\ \max\sigma' = {tex['peak']}",
+        question=rf"\sigma'{at} = \,?\qquad\text{{{compare}}}\ \max\sigma' = {tex['peak']}",
         output_steps=(
             rf"\sigma{at} = \frac{{1}}{{1 + e^{{{tex['neg_z']}}}}}",
             rf"= \frac{{1}}{{1 + {tex['exp_neg_z']}}}",

@@ -9,7 +9,7 @@ import numpy as np
 
 from ...core.activations import SIGMOID_PEAK_SLOPE, relu_prime
 from ..display import fmt, fmt_param, fmt_percent
-from ..narration import fill
+from ..i18n import N_, Language, language
 from ...core.network import GradientReport, measure_gradients
 from ..params import Params
 from . import z_extent
@@ -24,23 +24,23 @@ _SHIFT_STEP = 0.5
 _SHIFT_MARGIN = 0.25
 
 LINES = {
-    "draw_relu_and_slope": (
+    "draw_relu_and_slope": N_(
         "ReLU passes positive inputs straight through and outputs 0 otherwise. "
         "Its slope is a step: {one} for every positive z, and {zero} for z ≤ 0, zero included."
     ),
-    "mark_the_two_regions": (
+    "mark_the_two_regions": N_(
         "On the right the slope is {one} however large z gets, {ratio} times the sigmoid's best "
         "of {peak}. On the left it is {zero}: a flat, dead region."
     ),
-    "push_the_ball": (
+    "push_the_ball": N_(
         "Push a ball on the slope at z = {right_z} and it rolls consistently, {right_percent} of "
         "the push. At z = {left_z}, another flat plateau, it moves {left_percent}."
     ),
-    "kill_a_unit": (
+    "kill_a_unit": N_(
         "This unit fires on {firing} of its {inputs} inputs. A large update lowers its bias by "
         "{shift}: now all land left of 0. No output, no gradient: the unit is dead."
     ),
-    "count_the_dead": (
+    "count_the_dead": N_(
         "In our {depth}-layer ReLU network, {deepest_dead} of the {width} units in the last hidden "
         "layer never fire on this batch of {batch}: {deepest_percent} dead; {over_all}."
     ),
@@ -96,19 +96,22 @@ def unit_preactivations(seed: int, count: int = PREACTIVATIONS) -> np.ndarray:
     return np.sort(draw - draw.mean())
 
 
-def _over_all(report: GradientReport, depth: int) -> dict[str, str]:
+def _over_all(report: GradientReport, depth: int, tr: Language) -> dict[str, str]:
     """The whole network's share of units that do not learn, spoken (``over_all``) and on screen
     (``all_layers``): the dead ones, or, when a dead layer cuts the backward pass, every unit that
     gets no gradient, dead or not."""
     dead, silent = float(report.dead_fraction.mean()), float(report.silent_fraction.mean())
     if silent > dead:
-        return {"over_all": f"{fmt_percent(silent)} of all units get no gradient",
-                "all_layers": f"{fmt_percent(silent)} get no gradient"}
-    return {"over_all": f"{fmt_percent(dead)} over all {depth} layers",
-            "all_layers": fmt_percent(dead)}
+        percent = tr.number(fmt_percent(silent))
+        return {"over_all": tr("{percent} of all units get no gradient").format(percent=percent),
+                "all_layers": tr("{percent} get no gradient").format(percent=percent)}
+    percent = tr.number(fmt_percent(dead))
+    return {"over_all": tr("{percent} over all {depth} layers").format(percent=percent, depth=depth),
+            "all_layers": percent}
 
 
-def _network_values(depth: int, width: int, batch: int, report: GradientReport) -> dict[str, str]:
+def _network_values(depth: int, width: int, batch: int, report: GradientReport,
+                    tr: Language) -> dict[str, str]:
     """The measured network as the narration and the screen show it."""
     return {
         "depth": str(depth),
@@ -117,7 +120,7 @@ def _network_values(depth: int, width: int, batch: int, report: GradientReport) 
         "deepest_dead": str(int(report.dead_units[-1].sum())),
         "deepest_percent": fmt_percent(float(report.dead_fraction[-1])),
         "mean_percent": fmt_percent(float(report.dead_fraction.mean())),
-        **_over_all(report, depth),
+        **_over_all(report, depth, tr),
     }
 
 
@@ -142,6 +145,7 @@ def build(params: Params) -> Relu:
     0
     """
     n = params.network
+    tr = language(params)
     report = measure_gradients("relu", n.depth, n.width, n.seed, n.init, n.batch)
 
     z = unit_preactivations(n.seed)
@@ -164,8 +168,9 @@ def build(params: Params) -> Relu:
         "firing": str(firing_before),
         "inputs": str(len(z)),
         "shift": fmt_param(shift),
-        **_network_values(n.depth, n.width, n.batch, report),
+        **_network_values(n.depth, n.width, n.batch, report, tr),
     }
+    values = tr.numbers(values)
     return Relu(
         z_extent=extent,
         z_step=1.0 if extent <= 5 else 2.0,
@@ -181,5 +186,5 @@ def build(params: Params) -> Relu:
         dead_units=report.dead_units[-1],
         silent_fraction=report.silent_fraction,
         shown=values,
-        lines=fill(LINES, values),
+        lines=tr.fill(LINES, values),
     )

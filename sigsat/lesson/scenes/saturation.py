@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ...core.activations import SIGMOID_PEAK_SLOPE, sigmoid, sigmoid_prime
 from ..display import OUTPUT_SIG, SMALL_SIG, decimals_for, fmt, fmt_bound, fmt_param, fmt_percent
-from ..narration import fill
+from ..i18n import N_, language
 from ..params import Params
 from ...core.saturation import slope_fraction
 from . import z_extent
@@ -20,16 +20,16 @@ BALL_PUSH = 1.5
 _UNIT_TICKS_UP_TO = 6
 
 LINES = {
-    "draw_the_curve": "The sigmoid squashes any input z into an output between 0 and 1.",
-    "shade_the_tails": (
+    "draw_the_curve": N_("The sigmoid squashes any input z into an output between 0 and 1."),
+    "shade_the_tails": N_(
         "Beyond |z| = {threshold} the output is within {tail_gap} of 0 or 1 and barely moves: "
         "in these shaded tails the sigmoid saturates."
     ),
-    "follow_the_probe": (
+    "follow_the_probe": N_(
         "Watch the tangent as z moves out: its slope is {peak} at z = 0, "
         "and only {probe_slope} at z = {probe_z}."
     ),
-    "push_the_ball": (
+    "push_the_ball": N_(
         "Push a ball on the central slope and it rolls. Push it on the plateau at z = {plateau_z} "
         "and it moves {plateau_percent} as far: small slope, small gradient, little learning."
     ),
@@ -62,6 +62,7 @@ def build(params: Params) -> Saturation:
     'Beyond |z| = 3 the output is within 0.04'
     """
     p = params.saturation
+    tr = language(params)
     sign = 1.0 if p.probe_z >= 0 else -1.0
     # The ball sits on the plateau where the probe ends, or just past the threshold if the probe
     # stops on the slope.
@@ -90,5 +91,5 @@ def build(params: Params) -> Saturation:
         peak_slope=SIGMOID_PEAK_SLOPE,
         output_places=decimals_for(float(sigmoid(p.probe_z)), OUTPUT_SIG),
         slope_places=decimals_for(float(sigmoid_prime(p.probe_z)), SMALL_SIG),
-        lines=fill(LINES, values),
+        lines=tr.fill(LINES, values),
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ...core.activations import SIGMOID_PEAK_SLOPE, leaky_relu_prime, relu_prime, sigmoid_prime
 from ...core.chain import gradient_chain
 from ..display import fmt, fmt_bound, fmt_param
-from ..narration import fill
+from ..i18n import N_, language
 from ..params import Params
 from ...core.problems import VanishingChain, vanishing_chain
 from ..worked import chain_shown
@@ -22,23 +22,23 @@ LEAKY_ALPHA = 0.1
 RELU_EXTENT = 2.0
 
 LINES = {
-    "sigmoid_saturates": (
+    "sigmoid_saturates": N_(
         "First: the sigmoid saturates at extreme values. Beyond |z| = {threshold} its slope is "
         "below {tail_slope}, so the gradient there is close to 0."
     ),  # tail_slope: sigma'(threshold) rounded up, so that "below" is true
-    "peak_is_a_quarter": (
+    "peak_is_a_quarter": N_(
         "Second: even at its best, at z = 0, the sigmoid's slope is only {half} times {rest}, "
         "which is {peak}."
     ),
-    "gradients_vanish": (
+    "gradients_vanish": N_(
         "Third: gradients multiply layer by layer. {per_layer} to the power {layers} is {total}; "
         "with learning rate {learning_rate}, the first layer's weights move by {update}."
     ),
-    "relu_keeps_one": (
+    "relu_keeps_one": N_(
         "Fourth: ReLU's slope is exactly {one} for every positive input, and {one} to the power "
         "{layers} is still {relu_total}: its factors do not shrink the gradient."
     ),
-    "use_relu": (
+    "use_relu": N_(
         "Fifth: so modern networks use ReLU, or variants such as leaky ReLU, with a slope of "
         "{alpha} below zero, in their hidden layers."
     ),
@@ -46,20 +46,20 @@ LINES = {
 
 #: The lesson's own words, one bullet per beat.
 BULLETS = {
-    "sigmoid_saturates": "Sigmoid saturates at extreme values (gradient near 0)",
-    "peak_is_a_quarter": "Maximum sigmoid gradient is only {peak}",
-    "gradients_vanish": "Vanishing gradients prevent learning in deep networks",
-    "relu_keeps_one": "ReLU has constant gradient = {one} for positive inputs",
-    "use_relu": "Modern networks use ReLU (or variants) for hidden layers",
+    "sigmoid_saturates": N_("Sigmoid saturates at extreme values (gradient near 0)"),
+    "peak_is_a_quarter": N_("Maximum sigmoid gradient is only {peak}"),
+    "gradients_vanish": N_("Vanishing gradients prevent learning in deep networks"),
+    "relu_keeps_one": N_("ReLU has constant gradient = {one} for positive inputs"),
+    "use_relu": N_("Modern networks use ReLU (or variants) for hidden layers"),
 }
 
 #: The number under each bullet, as the screen shows it (superscripts as Unicode).
 DETAILS = {
-    "sigmoid_saturates": "beyond |z| = {threshold} the slope is below {tail_slope}",
-    "peak_is_a_quarter": "σ′(0) = {half} × {rest} = {peak}",
-    "gradients_vanish": "{per_layer_base}{layers_sup} = {total} reaches the first layer",
-    "relu_keeps_one": "{one}{layers_sup} = {relu_total}: nothing shrinks on the way back",
-    "use_relu": "leaky ReLU keeps a slope of {alpha} for z ≤ 0",
+    "sigmoid_saturates": N_("beyond |z| = {threshold} the slope is below {tail_slope}"),
+    "peak_is_a_quarter": N_("σ′(0) = {half} × {rest} = {peak}"),
+    "gradients_vanish": N_("{per_layer_base}{layers_sup} = {total} reaches the first layer"),
+    "relu_keeps_one": N_("{one}{layers_sup} = {relu_total}: nothing shrinks on the way back"),
+    "use_relu": N_("leaky ReLU keeps a slope of {alpha} for z ≤ 0"),
 }
 
 _SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -103,17 +103,17 @@ def build(params: Params) -> Takeaways:
     'slope is only 0.5 times 0.5, which is 0.25.'
     """
     threshold = params.saturation.threshold
+    tr = language(params)
     c = params.chain
     chain = vanishing_chain(c.layers, c.per_layer_gradient, c.learning_rate)
     one = float(relu_prime(1.0))
     relu_total = float(gradient_chain([one] * c.layers)[-1])
-    shown = chain_shown(chain)[0]
+    shown = tr.numbers(chain_shown(chain)[0])
     per_layer = shown["per_layer"]
     values = {
         "threshold": fmt_param(threshold),
         "tail_slope": fmt_bound(float(sigmoid_prime(threshold))),
         **peak_algebra(),
-        **shown,
         # 1×10⁻¹⁰⁰ to the 5th needs brackets: 1×10⁻¹⁰⁰⁵ reads as one power of ten
         "per_layer_base": f"({per_layer})" if "×" in per_layer else per_layer,
         "layers_sup": superscript(chain.layers),
@@ -121,6 +121,7 @@ def build(params: Params) -> Takeaways:
         "relu_total": fmt(relu_total),
         "alpha": fmt_param(float(leaky_relu_prime(-1.0, alpha=LEAKY_ALPHA))),
     }
+    values = {**tr.numbers(values), **shown}
     return Takeaways(
         threshold=threshold,
         sigmoid_extent=z_extent(threshold),
@@ -130,7 +131,7 @@ def build(params: Params) -> Takeaways:
         leaky_alpha=LEAKY_ALPHA,
         relu_total=relu_total,
         shown=values,
-        bullets=fill(BULLETS, values),
-        details=fill(DETAILS, values),
-        lines=fill(LINES, values),
+        bullets=tr.fill(BULLETS, values),
+        details=tr.fill(DETAILS, values),
+        lines=tr.fill(LINES, values),
     )
