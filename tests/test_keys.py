@@ -52,6 +52,8 @@ SWEEP = {
     "chain.layers": 8, "chain.per_layer_gradient": 0.25, "chain.learning_rate": 0.05,
     "network.depth": 6, "network.width": 16, "network.seed": 3, "network.batch": 16,
     "network.init": "normal",
+    "tanh.layers": 6, "families.leaky_slope": 0.1, "families.elu_alpha": 0.5, "families.negative_z": -3.0,
+    "init.depth": 8, "residual.depth": 8,
     "theme.name": "light",
     "narration.mode": "none", "narration.captions": False, "narration.words_per_minute": 180.0,
     "narration.pause": 1.2, "narration.voice": "en-gb", "narration.recordings": "elsewhere",

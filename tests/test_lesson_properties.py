@@ -26,7 +26,7 @@ from sigsat.lesson.scenes import chain, derivative, measured, probe, relu, takea
 #: reachable; tests/test_lesson_measured.py builds the large corners).
 NETWORK_BUDGET = 1e6
 #: Sections whose keys change what a lesson shows (theme and narration change colours and pace).
-LESSON_SECTIONS = ("saturation", "chain", "network")
+LESSON_SECTIONS = ("saturation", "chain", "network", "tanh", "families", "init", "residual")
 
 
 def _field_strategy(f: dataclasses.Field) -> st.SearchStrategy:
