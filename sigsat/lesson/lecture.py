@@ -61,6 +61,7 @@ SCENES: tuple[SceneSpec, ...] = (
     SceneSpec("relu", "ReluKeepsTheGradient", "ReLU keeps the gradient, but can die"),
     SceneSpec("takeaways", "KeyTakeaways", "Key takeaways"),
     SceneSpec("tanh", "TanhIsCentredButSaturates", "tanh is centred, but saturates", part=2),
+    SceneSpec("families", "TheReluFamily", "The ReLU family", part=2),
 )
 
 #: Each part's title; a part is listed, rendered and assembled once it has a scene in SCENES.
