@@ -30,12 +30,7 @@ def case(request):
 
 
 def signed(x: float) -> str:
-    """``shown`` for either sign, keeping a significant trailing zero (0.0010) as the lecture does."""
-    text = shown(abs(x))
-    if "×" not in text and abs(x) < 1:
-        digits = text.split(".")[1].lstrip("0")
-        text += "0" * (2 - len(digits)) if digits else ""
-    return ("-" if x < 0 else "") + text
+    return shown(x)
 
 
 def test_each_members_slope_at_the_negative_input(case):

@@ -53,11 +53,13 @@ def parameter_sets(draw) -> params.Params:
     data = {name: _section(draw, name) for name in LESSON_SECTIONS}
     net = data["network"]
     fields = {f.name: f for f in dataclasses.fields(params.NetworkParams)}
-    most = int(NETWORK_BUDGET // (net["depth"] * net["width"] ** 2))
+    # part two measures networks of [init] and [residual] depth with the same width and batch
+    depth = max(net["depth"], data["init"]["depth"], data["residual"]["depth"])
+    most = int(NETWORK_BUDGET // (depth * net["width"] ** 2))
     lo, hi = fields["batch"].metadata["lo"], fields["batch"].metadata["hi"]
     if most < lo:  # too deep and wide for any batch: a narrower layer
-        net["width"] = max(fields["width"].metadata["lo"], int((NETWORK_BUDGET / net["depth"]) ** 0.5))
-        most = int(NETWORK_BUDGET // (net["depth"] * net["width"] ** 2))
+        net["width"] = max(fields["width"].metadata["lo"], int((NETWORK_BUDGET / depth) ** 0.5))
+        most = int(NETWORK_BUDGET // (depth * net["width"] ** 2))
     net["batch"] = draw(st.integers(lo, max(lo, min(hi, most))))
     return params.from_mapping(data)
 

@@ -3,6 +3,8 @@ root finder for the threshold, plain powers for the chain), not through sigsat's
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import numpy as np
 import pytest
 from scipy.optimize import brentq
@@ -22,11 +24,20 @@ def load(name: str) -> params.Params:
 
 
 def shown(x: float, sig: int = 2) -> str:
-    """x as the lecture shows it, written out here: plain, or m×10ⁿ below 1e-6."""
-    if x < 1e-6:
-        mantissa, exponent = f"{x:.{sig - 1}e}".split("e")
-        return f"{mantissa}×10{str(int(exponent)).translate(SUPERSCRIPT)}"
-    return f"{float(f'{x:.{sig}g}'):g}"
+    """x as the lecture shows it, written out here: ``sig`` figures (halves up, trailing zeros
+    kept unless x is exactly the shorter decimal), plain, or m×10ⁿ outside [1e-6, 1e6)."""
+    d = Decimal(repr(float(x)))
+    if d == 0:
+        return "0"
+    q = d.quantize(Decimal(1).scaleb(d.adjusted() - sig + 1), rounding=ROUND_HALF_UP)
+    if q.adjusted() > d.adjusted():
+        q = q.quantize(Decimal(1).scaleb(q.adjusted() - sig + 1))
+    if abs(q - d) <= abs(d) * Decimal("1e-12"):
+        q = q.normalize()
+    if Decimal("1e-6") <= abs(q) < Decimal("1e6"):
+        return format(q, "f")
+    mantissa = format(q.scaleb(-q.adjusted()), "f")
+    return f"{mantissa}×10{str(q.adjusted()).translate(SUPERSCRIPT)}"
 
 
 @pytest.fixture(params=list(PARAM_SETS))

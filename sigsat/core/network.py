@@ -27,7 +27,7 @@ from .activations import (
     tanh_prime,
 )
 
-__all__ = ["ACTIVATIONS", "INITS", "REFERENCE_SLOPE", "PIECEWISE_LINEAR", "SATURATED_BELOW",
+__all__ = ["ACTIVATIONS", "INITS", "INPUT_STD", "init_std", "REFERENCE_SLOPE", "PIECEWISE_LINEAR", "SATURATED_BELOW",
            "Network", "GradientReport", "measure_gradients"]
 
 #: activation name -> (function, derivative); leaky ReLU's negative slope is the network's
@@ -56,6 +56,8 @@ _HE_BY_DEFAULT = ("relu", "leaky_relu", "elu", "gelu", "silu")
 
 #: Weight initialisations by name; "auto" picks the usual partner of the activation.
 INITS = ("auto", "xavier", "he", "normal")
+#: The standard deviation of the measured batch's inputs (standard normal).
+INPUT_STD = 1.0
 
 
 @dataclass(frozen=True)
@@ -106,13 +108,19 @@ class GradientReport:
         return float(self.grad_norms[0]) / last if last > 0 else None
 
 
-def _init_std(init: str, fan_in: int, fan_out: int) -> float:
-    """The standard deviation of a layer's initial weights."""
-    return {
+def init_std(init: str, fan_in: int, fan_out: int) -> float:
+    """The standard deviation of a layer's initial weights under ``init`` (not "auto").
+
+    Examples
+    --------
+    >>> round(init_std("he", 32, 32) ** 2 / init_std("xavier", 32, 32) ** 2, 12)
+    2.0
+    """
+    return float({
         "xavier": np.sqrt(2.0 / (fan_in + fan_out)),
         "he": np.sqrt(2.0 / fan_in),
         "normal": 1.0,
-    }[init]
+    }[init])
 
 
 class Network:
@@ -146,7 +154,7 @@ class Network:
         self.weights: list[np.ndarray] = []
         self.biases: list[np.ndarray] = []
         for fan_out in [width] * depth + [1]:
-            self.weights.append(rng.normal(0.0, _init_std(init, width, fan_out), size=(width, fan_out)))
+            self.weights.append(rng.normal(0.0, init_std(init, width, fan_out), size=(width, fan_out)))
             self.biases.append(np.zeros(fan_out))
 
     def forward(self, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
@@ -213,7 +221,7 @@ def measure_gradients(
     net = Network(depth, width, activation, init=init, seed=seed, residual=residual,
                   leaky_slope=leaky_slope)
     data = np.random.default_rng([seed, 1])
-    x = data.normal(size=(batch, width))
+    x = data.normal(0.0, INPUT_STD, size=(batch, width))
     y = data.normal(size=(batch, 1))
     loss, grad_w, grad_b, pre = net.loss_and_gradients(x, y)
     norms = np.array([np.linalg.norm(g) for g in grad_w[:-1]])
