@@ -3,22 +3,12 @@ ReLU: the activations' spread and the gradient norm on two log plots."""
 
 from __future__ import annotations
 
-from manim import (
-    DOWN,
-    LEFT,
-    RIGHT,
-    Circle,
-    Create,
-    Dot,
-    FadeIn,
-    Line,
-    VGroup,
-)
+from manim import LEFT, RIGHT, Create, FadeIn, VGroup
 from manim_voiceover import VoiceoverScene
 
 from sigsat.lesson.scenes import init as lesson_init
 
-from scenes.common import LAYOUT, beat, make_log_axes, make_text, make_title, start
+from scenes.common import LAYOUT, beat, make_log_axes, make_log_series, make_text, make_title, start
 
 PLOT_LENGTHS = (5.6, 3.9)                      # each plot's (x, y) length
 PLOT_CENTRES = ((-3.2, 0.05), (3.6, 0.05))     # spread left, gradient right
@@ -52,19 +42,7 @@ class InitialisationKeepsTheSignal(VoiceoverScene):
                              PLOT_LENGTHS, centre, (d.screen["layer"], name), PANEL_SIZE, TICK_SIZE)
 
     def make_series(self, axes, logs, low: int, colour) -> VGroup:
-        """Dots joined by lines, layer 1 first; a zero value as a hollow dot on the bottom edge."""
-        dots, lines, previous = VGroup(), VGroup(), None
-        for layer, value in enumerate(logs, start=1):
-            at = axes.c2p(layer, (low if value is None else value) - low)
-            if value is None:
-                dots.add(Circle(radius=DOT_RADIUS, color=self.stage.look.DEAD, stroke_width=2).move_to(at))
-                previous = None
-                continue
-            dots.add(Dot(at, radius=DOT_RADIUS, color=colour))
-            if previous is not None:
-                lines.add(Line(previous, at, color=colour, stroke_width=3))
-            previous = at
-        return VGroup(lines, dots)
+        return make_log_series(axes, logs, low, colour, self.stage.look.DEAD, DOT_RADIUS)
 
     def show_activation(self, activation: str) -> VGroup:
         """Plot ``activation``'s three measurements on both plots; returns what was drawn."""

@@ -3,13 +3,12 @@ connection around every layer, and the Jacobian the identity path adds to."""
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, Create, FadeIn, MathTex, VGroup, Write
+from manim import DOWN, LEFT, Create, FadeIn, MathTex, VGroup, Write
 from manim_voiceover import VoiceoverScene
 
 from sigsat.lesson.scenes import residual as lesson_residual
 
-from scenes.common import LAYOUT, beat, make_log_axes, make_text, make_title, start
-from scenes.init import InitialisationKeepsTheSignal
+from scenes.common import LAYOUT, beat, make_log_axes, make_log_series, make_text, make_title, start
 
 PLOT_LENGTHS = (7.2, 4.2)
 PLOT_CENTRE = (-2.3, 0.0)
@@ -23,8 +22,6 @@ JACOBIAN_SIZE = 30
 
 class SkipConnectionsCarryTheGradient(VoiceoverScene):
     """With h' = h + f(h), each layer's Jacobian is I plus its own: the gradient keeps a path."""
-
-    make_series = InitialisationKeepsTheSignal.make_series  # dots joined by lines, on a log plot
 
     def construct(self) -> None:
         self.stage = start(self, lesson_residual)
@@ -53,13 +50,13 @@ class SkipConnectionsCarryTheGradient(VoiceoverScene):
     @beat
     def plot_without_skips(self) -> None:
         d = self.lesson
-        series = self.make_series(self.axes, d.plain, d.axis[0], self.colours()[0])
+        series = make_log_series(self.axes, d.plain, d.axis[0], self.colours()[0], self.stage.look.DEAD)
         self.play(FadeIn(self.legend[0]), Create(series), run_time=LAYOUT.draw)
 
     @beat
     def plot_with_skips(self) -> None:
         d = self.lesson
-        series = self.make_series(self.axes, d.skip, d.axis[0], self.colours()[1])
+        series = make_log_series(self.axes, d.skip, d.axis[0], self.colours()[1], self.stage.look.DEAD)
         self.play(FadeIn(self.legend[1]), Create(series), run_time=LAYOUT.draw)
 
     @beat
