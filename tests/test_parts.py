@@ -87,3 +87,33 @@ def test_a_malformed_part_two_lecture_entry_is_refused():
     with pytest.raises(manifest_mod.ManifestError, match='"lecture2"'):
         manifest_mod.validate({"scenes": {}, "lecture2": {"key": 3, "files": []}})
     assert manifest_mod.validate({"scenes": {}, "lecture2": {"key": "k", "files": ["lecture2.mp4"]}})
+
+
+def test_no_scene_imports_another_scenes_modules():
+    # A scene's render key leaves out every other scene's lesson and scene module
+    # (sigsat.production.keys.source_files): a scene that imported one would keep a stale video
+    # when that module changes. Shared code lives in sigsat/lesson/scenes/__init__.py or
+    # scenes/common.py.
+    import ast
+    from pathlib import Path
+
+    from sigsat.production.keys import SCENES_DIR, SIGSAT_DIR
+
+    for spec in lecture.SCENES:
+        others = {s.id for s in lecture.SCENES} - {spec.id}
+        for path in (SIGSAT_DIR / "lesson" / "scenes" / f"{spec.id}.py", SCENES_DIR / f"{spec.id}.py"):
+            for node in ast.walk(ast.parse(Path(path).read_text())):
+                if not isinstance(node, ast.ImportFrom):
+                    continue
+                names = {a.name for a in node.names}
+                if node.level == 1:  # inside sigsat/lesson/scenes
+                    module = f"sigsat.lesson.scenes.{node.module}" if node.module else "sigsat.lesson.scenes"
+                elif node.level == 0:
+                    module = node.module
+                else:
+                    continue  # sigsat.lesson or sigsat.core: no scene's module
+                package, _, last = module.rpartition(".")
+                imported = ({last} if package in ("scenes", "sigsat.lesson.scenes") else set())
+                if module in ("scenes", "sigsat.lesson.scenes"):
+                    imported = names
+                assert not imported & others, f"{path.name} imports {module} {sorted(names)}"

@@ -10,7 +10,7 @@ from ...core.network import INPUT_STD, GradientReport, init_std, measure_gradien
 from ..display import fmt, fmt_percent
 from ..narration import fill
 from ..params import Params
-from .measured import log_axis
+from . import log_axis
 
 __all__ = ["LINES", "TITLE", "INITS", "INIT_NAMES", "SCREEN", "Measurement", "Init", "build"]
 

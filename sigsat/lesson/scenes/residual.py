@@ -11,7 +11,7 @@ from ...core.network import GradientReport, measure_gradients
 from ..display import fmt
 from ..narration import fill
 from ..params import Params
-from .measured import log_axis
+from . import log_axis
 
 __all__ = ["LINES", "TITLE", "SCREEN", "Residual", "build"]
 
