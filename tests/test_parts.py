@@ -1,8 +1,8 @@
 """The lecture in parts: the registry's part numbers, `sigsat list`, `--part`, and the lecture
 files and manifest entries a render of a whole part writes.
 
-Where a second part is needed whatever the registry holds, the last scene is moved into part 2
-(the registry is monkeypatched; every lesson module stays as it is).
+Where a part two of known shape is needed, part one's last scene is moved into it (the registry is
+monkeypatched; every lesson module stays as it is).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from sigsat.production.pipeline import Options, targets
 
 @pytest.fixture
 def two_parts(monkeypatch):
-    """The registry with its last scene moved into part 2."""
-    last = dataclasses.replace(lecture.SCENES[-1], part=2)
-    scenes = lecture.SCENES[:-1] + (last,)
+    """A registry of part one's scenes, its last moved into part 2 (whatever the real part 2 holds)."""
+    first = lecture.part_scenes(1)
+    scenes = first[:-1] + (dataclasses.replace(first[-1], part=2),)
     monkeypatch.setattr(lecture, "SCENES", scenes)
     return scenes
 

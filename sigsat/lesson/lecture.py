@@ -64,6 +64,7 @@ SCENES: tuple[SceneSpec, ...] = (
     SceneSpec("families", "TheReluFamily", "The ReLU family", part=2),
     SceneSpec("init", "InitialisationKeepsTheSignal", "Initialisation keeps the signal", part=2),
     SceneSpec("residual", "SkipConnectionsCarryTheGradient", "Skip connections carry the gradient", part=2),
+    SceneSpec("what_to_use", "WhatToUse", "What to use", part=2),
 )
 
 #: Each part's title; a part is listed, rendered and assembled once it has a scene in SCENES.
