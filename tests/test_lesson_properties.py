@@ -53,8 +53,10 @@ def parameter_sets(draw) -> params.Params:
     data = {name: _section(draw, name) for name in LESSON_SECTIONS}
     net = data["network"]
     fields = {f.name: f for f in dataclasses.fields(params.NetworkParams)}
-    # part two measures networks of [init] and [residual] depth with the same width and batch
-    depth = max(net["depth"], data["init"]["depth"], data["residual"]["depth"])
+    # Networks measured per build, in units of part one's three (measured: 2, relu: 1): part two
+    # adds 4 of [network] depth (families, what_to_use), 8 of [init] depth (init 6, what_to_use 2)
+    # and 4 of [residual] depth (residual 2, what_to_use 2), all of [network] width and batch.
+    depth = (7 * net["depth"] + 8 * data["init"]["depth"] + 4 * data["residual"]["depth"]) / 3
     most = int(NETWORK_BUDGET // (depth * net["width"] ** 2))
     lo, hi = fields["batch"].metadata["lo"], fields["batch"].metadata["hi"]
     if most < lo:  # too deep and wide for any batch: a narrower layer
