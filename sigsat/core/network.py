@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Callable, Sequence
 
 import numpy as np
@@ -146,8 +145,9 @@ class Network:
         self.activation, self.residual = activation, tuple(flags)
         self.act, self.act_prime = ACTIVATIONS[activation]
         if activation == "leaky_relu":
-            self.act = partial(leaky_relu, alpha=leaky_slope)
-            self.act_prime = partial(leaky_relu_prime, alpha=leaky_slope)
+            # closures, not functools.partial: the core imports numpy and little else
+            self.act = lambda z: leaky_relu(z, alpha=leaky_slope)
+            self.act_prime = lambda z: leaky_relu_prime(z, alpha=leaky_slope)
         if init == "auto":
             init = "he" if activation in _HE_BY_DEFAULT else "xavier"
         rng = np.random.default_rng(seed)
