@@ -117,3 +117,22 @@ def test_no_scene_imports_another_scenes_modules():
                 if module in ("scenes", "sigsat.lesson.scenes"):
                     imported = names
                 assert not imported & others, f"{path.name} imports {module} {sorted(names)}"
+
+
+def test_the_gallery_shows_each_parts_lecture_with_its_chapters(tmp_path):
+    from sigsat.production import gallery
+
+    folder = tmp_path / "low" / "dark"
+    folder.mkdir(parents=True)
+    data = {"scenes": {}}
+    for part in lecture.parts():
+        for name in lecture_files(part):
+            (folder / name).write_bytes(b"x")
+        first = lecture.part_scenes(part)[0]
+        data[lecture_files(part)[0].removesuffix(".mp4")] = {
+            "key": "k", "files": list(lecture_files(part)), "parts": [{"scene": first.id, "start": 0.0}]}
+    manifest_mod.write(folder, data)
+    page = gallery.write_gallery(tmp_path).read_text()
+    for part in lecture.parts():
+        assert f"part {part}: {lecture.PART_TITLES[part]}" in page
+        assert f'{lecture_files(part)[0]}"' in page and f"{lecture.part_scenes(part)[0].id} 0 s" in page
