@@ -27,6 +27,7 @@ from manim import (
     Circle,
     FadeIn,
     FadeOut,
+    Line,
     ManimColor,
     MathTex,
     Scene,
@@ -51,7 +52,7 @@ from sigsat.lesson.stills import still_name, stills_folder
 from sigsat.lesson.theme import Palette
 
 __all__ = ["Look", "Stage", "start", "beat", "make_axes", "make_caption", "make_text", "make_title", "moves_label", "fit_column", "Readout", "LAYOUT",
-           "tangent_ends", "PushStyle", "make_ball_push", "make_decade_label", "make_log_axes"]
+           "tangent_ends", "PushStyle", "make_ball_push", "make_decade_label", "make_log_axes", "make_log_series"]
 
 
 @dataclass(frozen=True)
@@ -487,6 +488,27 @@ def make_log_axes(
     y_name.rotate(np.pi / 2).next_to(ticks, LEFT, buff=0.15)
     x_name.next_to(axes.x_axis.numbers, DOWN, buff=0.12).set_x(axes.x_axis.get_center()[0])
     return axes, VGroup(axes, ticks, y_name, x_name)
+
+
+def make_log_series(axes: Axes, logs, low: int, colour: ManimColor, dead: ManimColor,
+                    radius: float = 0.05) -> VGroup:
+    """Per-layer values on :func:`make_log_axes`' axes: dots joined by lines, layer 1 first.
+
+    ``logs[i]`` is log10 of layer i + 1's value, or None for a zero (no logarithm): a hollow dot
+    in ``dead`` on the bottom edge, where the line breaks. Returns ``VGroup(lines, dots)``.
+    """
+    dots, lines, previous = VGroup(), VGroup(), None
+    for layer, value in enumerate(logs, start=1):
+        at = axes.c2p(layer, (low if value is None else value) - low)
+        if value is None:
+            dots.add(Circle(radius=radius, color=dead, stroke_width=2).move_to(at))
+            previous = None
+            continue
+        dots.add(Circle(radius=radius, color=colour, fill_opacity=1, stroke_width=0).move_to(at))
+        if previous is not None:
+            lines.add(Line(previous, at, color=colour, stroke_width=3))
+        previous = at
+    return VGroup(lines, dots)
 
 
 def tangent_ends(axes: Axes, z: float, value: float, slope: float, length: float) -> tuple[np.ndarray, np.ndarray]:

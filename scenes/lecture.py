@@ -1,7 +1,8 @@
-"""Scene 8: the whole lecture, every lesson scene in order, as one video with one section per beat.
+"""The whole lecture, one scene per part: every lesson scene of the part in order, as one video
+with one section per beat.
 
-``sigsat render`` assembles the lecture from the scene videos without rendering them again; this
-scene is for plain ``manim`` users and for a single video with a sections index.
+``sigsat render`` assembles each part's lecture from the scene videos without rendering them
+again; these scenes are for plain ``manim`` users and for a single video with a sections index.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ import importlib
 from manim import FadeOut, Scene
 
 from scenes.common import LAYOUT
-from sigsat.lesson.lecture import SCENES
+from sigsat.lesson.lecture import part_scenes
 
-__all__ = ["WholeLecture", "play_part"]
+__all__ = ["WholeLecture", "WholeLectureTwo", "play_part", "play_lecture_part"]
 
 
 def play_part(scene: Scene, part_class: type[Scene], section_prefix: str = "") -> None:
@@ -32,14 +33,26 @@ def play_part(scene: Scene, part_class: type[Scene], section_prefix: str = "") -
         scene.section_prefix = ""
 
 
+def play_lecture_part(scene: Scene, part: int) -> None:
+    """Play every scene of the lecture's ``part`` on ``scene``, the stage cleared between them."""
+    for spec in part_scenes(part):
+        part_class = getattr(importlib.import_module(spec.module), spec.cls)
+        play_part(scene, part_class, f"{spec.id}.")
+        visible = [m for m in scene.mobjects if m.get_family() and len(m.get_all_points())]
+        if visible:
+            scene.play(*[FadeOut(m) for m in visible], run_time=LAYOUT.fade)
+        scene.clear()
+
+
 class WholeLecture(Scene):
-    """Every lesson scene in order, the stage cleared between them."""
+    """Part one of the lecture: every scene of it in order."""
 
     def construct(self) -> None:
-        for spec in SCENES:
-            part_class = getattr(importlib.import_module(spec.module), spec.cls)
-            play_part(self, part_class, f"{spec.id}.")
-            visible = [m for m in self.mobjects if m.get_family() and len(m.get_all_points())]
-            if visible:
-                self.play(*[FadeOut(m) for m in visible], run_time=LAYOUT.fade)
-            self.clear()
+        play_lecture_part(self, 1)
+
+
+class WholeLectureTwo(Scene):
+    """Part two of the lecture: every scene of it in order."""
+
+    def construct(self) -> None:
+        play_lecture_part(self, 2)

@@ -40,6 +40,8 @@ def _render_options(p: argparse.ArgumentParser, formats: bool = True, scenes: bo
 
     if scenes:
         p.add_argument("scenes", nargs="*", metavar="SCENE", help="scene ids or class names (default: all)")
+        p.add_argument("--part", type=int, choices=lecture.parts(),
+                       help="only the scenes of this part of the lecture (and its lecture video)")
     p.add_argument("--params", metavar="FILE", help="parameter file (default: sigsat.toml if present)")
     p.add_argument("--quality", choices=list(QUALITIES), default="low")
     p.add_argument("--theme", choices=params_mod.choices("theme.name"), help="override [theme] name")
@@ -246,6 +248,7 @@ def _say(message: str) -> None:
 
 def _run(args) -> int:
     try:
+        _part_as_scenes(args)
         return _COMMANDS[args.command](args)
     except ParamError as exc:
         _say(str(exc))
@@ -253,6 +256,17 @@ def _run(args) -> int:
     except KeyError as exc:  # unknown scene
         _say(exc.args[0])
         return EXIT_USAGE
+
+
+def _part_as_scenes(args) -> None:
+    """``--part N`` names the part's scenes, as if they were typed (a render of all of them
+    assembles the part's lecture); naming scenes as well is a usage error."""
+    part = getattr(args, "part", None)
+    if part is None:
+        return
+    if args.scenes:
+        raise ParamError(f"--part {part} and the scenes {' '.join(args.scenes)}: name scenes or a part, not both")
+    args.scenes = [spec.id for spec in lecture.part_scenes(part)]
 
 
 def _params(args) -> params_mod.Params:
@@ -270,6 +284,8 @@ def cmd_params(args) -> int:
 def cmd_list(args) -> int:
     params = params_mod.load()  # what a scene reads can depend on the values (a silent voice)
     for i, spec in enumerate(lecture.SCENES, 1):
+        if spec is lecture.part_scenes(spec.part)[0]:
+            print(f"Part {spec.part}: {lecture.PART_TITLES[spec.part]}")
         print(f"{i}. {spec.id} ({spec.cls}): {spec.title}")
         print(f"   beats: {', '.join(spec.beats)}")
         reads = lecture.reads(spec, params)

@@ -264,6 +264,36 @@ MUTATIONS: tuple[Mutation, ...] = (
         '        one, ratio, peak = (as_tex(r.shown[k]) for k in ("one", "ratio", "peak"))',
         '        one, ratio, peak = (r.shown[k] for k in ("one", "ratio", "peak"))',
         ('tests/test_languages.py::test_every_scene_plays_its_beats_inside_the_frame_in_every_language[relu-de-default]',)),
+    Mutation(
+        "skip-drops-the-identity", "sigsat/core/network.py",
+        "upstream = upstream + through if self.residual[k] else through",
+        "upstream = through",
+        ("tests/test_network_family.py::test_backward_pass_matches_central_differences[skip-sigmoid]",
+         "tests/test_lesson_residual.py::test_narrated_norms_are_the_measured_ones[default]")),
+    Mutation(
+        "gelu-prime-without-density", "sigsat/core/activations.py",
+        "return _out(_normal_cdf(x) + _times(x, _normal_pdf(x)), z)",
+        "return _out(_normal_cdf(x), z)",
+        ("tests/test_activations_family.py::test_derivatives_match_the_complex_step_on_a_grid_with_extremes[gelu]",)),
+    Mutation(
+        "leaky-dies-like-relu", "sigsat/core/network.py",
+        "dead = tuple(np.all(net.act_prime(z) == 0, axis=0) for z in pre)",
+        "dead = tuple(np.all(z <= 0, axis=0) for z in pre)",
+        ("tests/test_network_family.py::test_leaky_relu_has_no_dead_units_where_relu_has_some",)),
+    Mutation(
+        "tanh-threshold-not-halved", "sigsat/core/saturation.py",
+        "return saturation_threshold(fraction) / 2.0",
+        "return saturation_threshold(fraction)",
+        ("tests/test_lesson_tanh.py::test_the_threshold_is_where_tanh_keeps_the_sigmoids_share_of_its_peak[default]",)),
+    Mutation(
+        "part-lecture-always-written", "sigsat/production/pipeline.py",
+        "for part in lecture.complete_parts(specs) for f in lecture_files(part)]",
+        "for part in lecture.parts() for f in lecture_files(part)]",
+        ("tests/test_parts.py::test_a_render_writes_a_parts_lecture_only_with_all_its_scenes",)),
+    Mutation(
+        "second-lecture-entry-unchecked", "sigsat/production/manifest.py",
+        'r"lecture\\d*"', 'r"lecture"',
+        ("tests/test_parts.py::test_a_malformed_part_two_lecture_entry_is_refused",)),
 )
 
 #: Not copied: environments, caches, renders and version control (nothing a test reads).

@@ -52,6 +52,8 @@ SWEEP = {
     "chain.layers": 8, "chain.per_layer_gradient": 0.25, "chain.learning_rate": 0.05,
     "network.depth": 6, "network.width": 16, "network.seed": 3, "network.batch": 16,
     "network.init": "normal",
+    "tanh.layers": 6, "families.leaky_slope": 0.1, "families.elu_alpha": 0.5, "families.negative_z": -3.0,
+    "init.depth": 8, "residual.depth": 8,
     "theme.name": "light",
     "narration.mode": "none", "narration.captions": False, "narration.words_per_minute": 180.0,
     "narration.pause": 1.2, "narration.voice": "en-gb", "narration.recordings": "elsewhere",
@@ -197,22 +199,27 @@ def test_transparent_and_formats_rekey_every_scene():
 #: shows only which units are dead, and every init differs from another only in the weights'
 #: scale, which does not change a ReLU unit's sign (found by the sweep below).
 READ_BUT_NOT_SHOWN = {"network.init": {"relu"}}
+#: The whole runs below cost 7-12 s per scene and parameter: part one's scenes only (CI budget,
+#: issue 14: part two would add about 4 min); the openings above cover every scene.
+WHOLE_RUN_IDS = [s.id for s in lecture.part_scenes(1)]
+#: Tables only part two reads: no scene of the whole runs reads them.
+PART_TWO_ONLY = ("tanh", "families", "init", "residual")
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("key", list(SWEEP))
+@pytest.mark.parametrize("key", [k for k in SWEEP if k.split(".")[0] not in PART_TWO_ONLY])
 def test_exactly_the_scenes_whose_video_changes_get_a_new_key(key, tmp_path_factory):
     root = tmp_path_factory.getbasetemp() / "whole-runs"
     base = root / "base"
     if not (base / "done").exists():
-        made = fingerprints(Params(), base, frames=False)
+        made = fingerprints(Params(), base, WHOLE_RUN_IDS, frames=False)
         (base / "done").write_text("\n".join(f"{k} {v}" for k, v in made.items()))
     before = dict(line.split() for line in (base / "done").read_text().splitlines())
     # Without drawing frames (each play jumps to its end state): the pictures at section ends,
     # the lines, the voice's input and the timing still differ exactly when the video does.
-    after = fingerprints(changed_params(key, SWEEP[key]), root / key, frames=False)
-    differs = {s for s in SCENE_IDS if before[s] != after[s]}
-    new_keys = rekeyed(changed_params(key, SWEEP[key]))
+    after = fingerprints(changed_params(key, SWEEP[key]), root / key, WHOLE_RUN_IDS, frames=False)
+    differs = {s for s in WHOLE_RUN_IDS if before[s] != after[s]}
+    new_keys = rekeyed(changed_params(key, SWEEP[key])) & set(WHOLE_RUN_IDS)
     assert differs <= new_keys, "a changed video under an old key"
     assert new_keys - differs == READ_BUT_NOT_SHOWN.get(key, set()), "a new key for the same video"
 

@@ -26,7 +26,7 @@ from sigsat.lesson.scenes import chain, derivative, measured, probe, relu, takea
 #: reachable; tests/test_lesson_measured.py builds the large corners).
 NETWORK_BUDGET = 1e6
 #: Sections whose keys change what a lesson shows (theme and narration change colours and pace).
-LESSON_SECTIONS = ("saturation", "chain", "network")
+LESSON_SECTIONS = ("saturation", "chain", "network", "tanh", "families", "init", "residual")
 
 
 def _field_strategy(f: dataclasses.Field) -> st.SearchStrategy:
@@ -53,11 +53,15 @@ def parameter_sets(draw) -> params.Params:
     data = {name: _section(draw, name) for name in LESSON_SECTIONS}
     net = data["network"]
     fields = {f.name: f for f in dataclasses.fields(params.NetworkParams)}
-    most = int(NETWORK_BUDGET // (net["depth"] * net["width"] ** 2))
+    # Networks measured per build, in units of part one's three (measured: 2, relu: 1): part two
+    # adds 4 of [network] depth (families, what_to_use), 8 of [init] depth (init 6, what_to_use 2)
+    # and 4 of [residual] depth (residual 2, what_to_use 2), all of [network] width and batch.
+    depth = (7 * net["depth"] + 8 * data["init"]["depth"] + 4 * data["residual"]["depth"]) / 3
+    most = int(NETWORK_BUDGET // (depth * net["width"] ** 2))
     lo, hi = fields["batch"].metadata["lo"], fields["batch"].metadata["hi"]
     if most < lo:  # too deep and wide for any batch: a narrower layer
-        net["width"] = max(fields["width"].metadata["lo"], int((NETWORK_BUDGET / net["depth"]) ** 0.5))
-        most = int(NETWORK_BUDGET // (net["depth"] * net["width"] ** 2))
+        net["width"] = max(fields["width"].metadata["lo"], int((NETWORK_BUDGET / depth) ** 0.5))
+        most = int(NETWORK_BUDGET // (depth * net["width"] ** 2))
     net["batch"] = draw(st.integers(lo, max(lo, min(hi, most))))
     return params.from_mapping(data)
 

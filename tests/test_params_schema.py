@@ -46,7 +46,10 @@ def test_the_schema_states_ranges_choices_defaults_and_closed_tables():
     tables = SCHEMA["properties"]
     assert SCHEMA["additionalProperties"] is False
     assert all(t["additionalProperties"] is False and t["description"] for t in tables.values())
-    assert list(tables) == ["saturation", "chain", "network", "theme", "narration"]
+    assert list(tables) == ["saturation", "chain", "network", "tanh", "families", "init", "residual",
+                            "theme", "narration"]
+    slope = tables["families"]["properties"]["leaky_slope"]
+    assert (slope["exclusiveMinimum"], slope["maximum"], slope["default"]) == (0.0, 0.5, 0.01)
     layers = tables["chain"]["properties"]["layers"]
     assert (layers["type"], layers["minimum"], layers["maximum"], layers["default"]) == ("integer", 1, 12, 5)
     gradient = tables["chain"]["properties"]["per_layer_gradient"]
@@ -69,6 +72,10 @@ FILES = [
     ("[chain]\nlayres = 5\n", False),
     ("[chian]\nlayers = 5\n", False),
     ("chain = 5\n", False),
+    ("[families]\nleaky_slope = 0.5\n", True),
+    ("[families]\nleaky_slope = 0\n", False),
+    ("[init]\ndepth = 50\n", True),
+    ("[residual]\ndepth = 51\n", False),
     ('[chain]\nlayers = "5"\n', False),
     ("[chain]\nlayers = true\n", False),
     ("[chain]\nlayers = 5.5\n", False),

@@ -7,7 +7,7 @@ from numpy.typing import ArrayLike
 
 from .activations import SIGMOID_PEAK_SLOPE, sigmoid_prime
 
-__all__ = ["slope_fraction", "saturation_threshold"]
+__all__ = ["slope_fraction", "saturation_threshold", "tanh_saturation_threshold"]
 
 
 def slope_fraction(z: ArrayLike):
@@ -52,3 +52,20 @@ def saturation_threshold(fraction: ArrayLike):
         raise ValueError(f"fraction must be in (0, 1], got {fraction!r}")
     result = 2.0 * np.arccosh(1.0 / np.sqrt(f))
     return result[()] if np.ndim(fraction) == 0 else result
+
+
+def tanh_saturation_threshold(fraction: ArrayLike):
+    r"""The |z| beyond which tanh's slope is below ``fraction`` of its peak slope 1.
+
+    Notes
+    -----
+    The same closed form as the sigmoid's, since :math:`\tanh(z) = 2\sigma(2z) - 1`:
+    :math:`\operatorname{sech}^2 z = f \iff |z| = \operatorname{arccosh}(1/\sqrt{f})`, half
+    :func:`saturation_threshold` of the same share.
+
+    Examples
+    --------
+    >>> round(float(tanh_saturation_threshold(slope_fraction(3.0))), 12)
+    1.5
+    """
+    return saturation_threshold(fraction) / 2.0

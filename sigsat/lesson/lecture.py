@@ -18,8 +18,8 @@ from . import i18n, narration, params as params_mod
 from .i18n import N_
 from .theme import Palette, palette
 
-__all__ = ["SceneSpec", "SCENES", "find_scene", "SceneInputs", "scene_inputs", "scene_lines", "scene_title", "reads",
-           "PRESENTATION_TABLES"]
+__all__ = ["SceneSpec", "SCENES", "PART_TITLES", "parts", "part_scenes", "complete_parts", "find_scene",
+           "SceneInputs", "scene_inputs", "scene_lines", "scene_title", "reads", "PRESENTATION_TABLES"]
 
 #: Tables of the presentation (colours, captions, voice) rather than of a scene's subject: the
 #: gallery and ``sigsat list`` show them apart from a scene's own parameters.
@@ -32,12 +32,14 @@ class SceneSpec:
 
     ``id`` names both its lesson module (``sigsat.lesson.scenes.<id>``) and its scene module
     (``scenes/<id>.py``); ``cls`` is the manim Scene class there; ``title`` is in English, marked
-    for translation (:meth:`title_in`).
+    for translation (:meth:`title_in`); ``part`` is the part of the lecture it belongs to (each part
+    is assembled into a lecture video of its own).
     """
 
     id: str
     cls: str
     title: str
+    part: int = 1
 
     @property
     def lesson(self) -> ModuleType:
@@ -64,7 +66,47 @@ SCENES: tuple[SceneSpec, ...] = (
     SceneSpec("measured", "RealNetworksMeasured", N_("Real networks, measured")),
     SceneSpec("relu", "ReluKeepsTheGradient", N_("ReLU keeps the gradient, but can die")),
     SceneSpec("takeaways", "KeyTakeaways", N_("Key takeaways")),
+    SceneSpec("tanh", "TanhIsCentredButSaturates", "tanh is centred, but saturates", part=2),
+    SceneSpec("families", "TheReluFamily", "The ReLU family", part=2),
+    SceneSpec("init", "InitialisationKeepsTheSignal", "Initialisation keeps the signal", part=2),
+    SceneSpec("residual", "SkipConnectionsCarryTheGradient", "Skip connections carry the gradient", part=2),
+    SceneSpec("what_to_use", "WhatToUse", "What to use", part=2),
 )
+
+#: Each part's title; a part is listed, rendered and assembled once it has a scene in SCENES.
+PART_TITLES = {1: "Why sigmoid networks stop learning", 2: "How modern networks keep the gradient"}
+
+
+def parts() -> tuple[int, ...]:
+    """The parts that have scenes, in order.
+
+    Examples
+    --------
+    >>> parts()[0]
+    1
+    """
+    return tuple(sorted({s.part for s in SCENES}))
+
+
+def part_scenes(part: int) -> tuple[SceneSpec, ...]:
+    """The scenes of ``part`` in lesson order; KeyError (with the one-line message) for a part
+    that has none."""
+    found = tuple(s for s in SCENES if s.part == part)
+    if not found:
+        raise KeyError(f"no part {part} in the lecture; parts: {', '.join(map(str, parts()))}")
+    return found
+
+
+def complete_parts(specs) -> tuple[int, ...]:
+    """The parts every scene of which is among ``specs``: the lectures a render of them assembles.
+
+    Examples
+    --------
+    >>> complete_parts(SCENES[:2]), complete_parts(part_scenes(1))
+    ((), (1,))
+    """
+    chosen = set(specs)
+    return tuple(p for p in parts() if set(part_scenes(p)) <= chosen)
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,37 @@ class NetworkParams:
 
 
 @dataclass(frozen=True)
+class TanhParams:
+    """Part two, tanh against the sigmoid: the chain of peak slopes compared."""
+
+    layers: int = _spec(10, "layers of the chain of peak slopes, 1^n against 0.25^n", lo=1, hi=30)
+
+
+@dataclass(frozen=True)
+class Families:
+    """Part two, the ReLU family: the shapes compared and the negative input where their slopes are read."""
+
+    leaky_slope: float = _spec(0.01, "leaky ReLU's slope for negative inputs", lo=0.0, hi=0.5, lo_open=True)
+    elu_alpha: float = _spec(1.0, "ELU's alpha: its output tends to -alpha for very negative inputs",
+                             lo=0.1, hi=3.0)
+    negative_z: float = _spec(-2.0, "negative input at which each activation's slope is read", lo=-8.0, hi=-0.5)
+
+
+@dataclass(frozen=True)
+class InitParams:
+    """Part two, initialisation: the deep network measured under N(0,1), Xavier and He."""
+
+    depth: int = _spec(20, "hidden layers of the network measured under each initialisation", lo=2, hi=50)
+
+
+@dataclass(frozen=True)
+class ResidualParams:
+    """Part two, skip connections: the deep sigmoid network measured with and without them."""
+
+    depth: int = _spec(20, "hidden layers of the sigmoid network measured with and without skips", lo=2, hi=50)
+
+
+@dataclass(frozen=True)
 class Theme:
     """The look of the videos."""
 
@@ -119,6 +150,10 @@ class Params:
     saturation: Saturation = field(default_factory=Saturation)
     chain: Chain = field(default_factory=Chain)
     network: NetworkParams = field(default_factory=NetworkParams)
+    tanh: TanhParams = field(default_factory=TanhParams)
+    families: Families = field(default_factory=Families)
+    init: InitParams = field(default_factory=InitParams)
+    residual: ResidualParams = field(default_factory=ResidualParams)
     theme: Theme = field(default_factory=Theme)
     narration: Narration = field(default_factory=Narration)
 

@@ -16,6 +16,7 @@ from ..lesson import lecture
 from ..lesson.params import Params
 from . import manifest as manifest_mod
 from .keys import KeyParts, key_parts
+from .naming import lecture_stem
 from .pipeline import Options, Plan, chunk_range, lecture_key, output_dir, plan, select, with_overrides
 
 __all__ = ["changes", "dry_run"]
@@ -75,7 +76,7 @@ def changes(entry: dict | None, parts: KeyParts, out: Path) -> list[str]:
 
 
 def dry_run(names: Iterable[str], params: Params, options: Options) -> list[str]:
-    """One line per selected scene, and one for the lecture when all are selected: what
+    """One line per selected scene, and one per part's lecture when all its scenes are selected: what
     :func:`sigsat.production.pipeline.render` would do with these arguments, and why."""
     specs = select(names)
     params = with_overrides(params, options)
@@ -86,20 +87,23 @@ def dry_run(names: Iterable[str], params: Params, options: Options) -> list[str]
     except manifest_mod.ManifestError as exc:
         lines.append(f"{exc}: it would be set aside and every scene rendered")
         manifest = manifest_mod.empty()
-    keys, stale = [], False
+    keys, stale = {}, set()
     the_plan = plan(specs, params, options, manifest)
     for spec in specs:
         parts = key_parts(spec, params, options.quality, options.transparent, tuple(options.formats))
-        keys.append(parts.key)
+        keys[spec.id] = parts.key
         why = ["--force"] if options.force else changes(manifest["scenes"].get(spec.id), parts, out)
-        stale = stale or bool(why)
+        if why:
+            stale.add(spec.id)
         line = f"{spec.id}: " + (f"would render ({'; '.join(why)})" if why else "up to date")
         lines.append(line + _chunks(the_plan, spec.id))
-    if len(specs) == len(lecture.SCENES):
-        entry = manifest.get("lecture")
-        fresh = (not stale and entry is not None and entry["key"] == lecture_key(keys)
+    for part in the_plan.lecture:
+        name, ids = lecture_stem(part), [s.id for s in lecture.part_scenes(part)]
+        entry = manifest.get(name)
+        fresh = (stale.isdisjoint(ids) and entry is not None
+                 and entry["key"] == lecture_key(keys[i] for i in ids)
                  and manifest_mod.damaged(out, entry) is None)
-        lines.append("lecture: " + ("up to date" if fresh else "would be assembled"))
+        lines.append(f"{name}: " + ("up to date" if fresh else "would be assembled"))
     return lines
 
 

@@ -32,7 +32,7 @@ from ..lesson.params import params_from_inputs
 from . import manifest as manifest_mod
 from .files import atomic_write
 from .manifest import MANIFEST, OutputRefused
-from .naming import QUALITIES
+from .naming import QUALITIES, lecture_stem
 from .sections import read_sections
 
 __all__ = ["write_gallery", "render_folders", "check_index", "INDEX", "GENERATOR"]
@@ -199,13 +199,18 @@ def _parameters(scenes: dict) -> dict | None:
     return {"rows": rows, "toml": "\n".join(toml).strip() if consistent else None}
 
 
-def _lecture(folder: Path, rel: str, manifest: dict) -> dict | None:
-    if not (folder / "lecture.mp4").is_file():
+def _lecture(folder: Path, rel: str, manifest: dict, part: int) -> dict | None:
+    """A part's lecture video with its subtitles and chapter starts, or None when it is absent."""
+    name = lecture_stem(part)
+    if not (folder / f"{name}.mp4").is_file():
         return None
-    starts = manifest.get("lecture", {}).get("parts", [])
-    links = [(_url(f"{rel}/lecture.mp4"), "video")] + [
-        (_url(f"{rel}/lecture.{x}"), f"subtitles .{x}") for x in ("srt", "vtt") if (folder / f"lecture.{x}").is_file()]
-    return {"player": _player(folder, rel, "lecture", False, "The whole lecture"), "links": links,
+    starts = manifest.get(name, {}).get("parts", [])
+    links = [(_url(f"{rel}/{name}.mp4"), "video")] + [
+        (_url(f"{rel}/{name}.{x}"), f"subtitles .{x}") for x in ("srt", "vtt") if (folder / f"{name}.{x}").is_file()]
+    # Until part two has scenes, the one lecture reads as before.
+    title = ("The whole lecture" if lecture.parts() == (1,)
+             else f"The whole lecture, part {part}: {lecture.PART_TITLES[part]}")
+    return {"title": title, "player": _player(folder, rel, name, False, title), "links": links,
             "chapters": ", ".join(f'{p["scene"]} {float(p["start"]):.0f} s' for p in starts)}
 
 
@@ -228,7 +233,7 @@ def _folder_section(root: Path, folder: Path, manifest: dict) -> dict:
             "language": language_name(language), "words": _words(i18n.Language(language)),
             "decks": [(_url(f"{rel}/slides/{name}"), label) for name, label in DECKS
                       if (folder / "slides" / name).is_file()],
-            "lecture": _lecture(folder, rel, manifest), "cards": [c for c in cards if c],
+            "lectures": [x for p in lecture.parts() if (x := _lecture(folder, rel, manifest, p))], "cards": [c for c in cards if c],
             "parameters": _parameters(scenes), "manifest": _url(f"{rel}/{MANIFEST}")}
 
 

@@ -7,6 +7,7 @@ A render folder (``<out>/<quality>/<theme>``) holds one ``manifest.json``::
                                "audio": {...}, "settings": {...}, "sources": {...},
                                "duration": 12.3, ...}},
      "lecture": {"key": "...", "files": [...], "checks": {...}, "parts": [...]},
+     "lecture2": {...},   # part two's lecture, shaped like part one's
      "outputs": {"slides/deck.html": [size, "sha256"], "storyboards/01_x.png": [...]}}
 
 ``checks`` holds the size and content hash of every file an entry names (each file inside a
@@ -26,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
@@ -139,8 +141,9 @@ def validate(data: Any) -> dict:
     for scene_id, entry in data["scenes"].items():
         if problem := _entry_problem(entry):
             raise ManifestError(f'scene "{scene_id}" {problem}')
-    if "lecture" in data and (problem := _entry_problem(data["lecture"])):
-        raise ManifestError(f'"lecture" {problem}')
+    for name in [k for k in data if re.fullmatch(r"lecture\d*", k)]:  # one per part: lecture, lecture2
+        if problem := _entry_problem(data[name]):
+            raise ManifestError(f'"{name}" {problem}')
     if "outputs" in data and (problem := _checks_problem(data["outputs"])):
         raise ManifestError(f'"outputs" {problem}')
     return data

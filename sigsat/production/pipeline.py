@@ -39,7 +39,7 @@ from .sections import read_sections
 from .files import atomic_path, atomic_write, sweep_temporaries
 from .keys import KeyParts, key_parts, scene_file
 from .manifest import OutputRefused
-from .naming import LECTURE_FILES, QUALITIES, scene_outputs, stem
+from .naming import QUALITIES, lecture_files, lecture_stem, scene_outputs, stem
 from .sections import write_sections
 from .voice_store import recording_problems, synthesiser, unvoiced_lines
 
@@ -374,7 +374,8 @@ class Plan:
     out: Path
     jobs: list[Job] = field(default_factory=list)
     up_to_date: list[str] = field(default_factory=list)
-    lecture: bool = False
+    #: the parts of the lecture every scene of which is selected: their lectures are assembled
+    lecture: tuple[int, ...] = ()
     #: scene id -> the parts of its key, for every selected scene (recorded when it is rendered)
     parts: dict[str, KeyParts] = field(default_factory=dict)
     #: scene id -> its chunk store folders in beat order, for each scene rendered in chunks
@@ -416,7 +417,7 @@ def assess(specs: list[lecture.SceneSpec], params: Params, options: Options,
             manifest = manifest_mod.load(out)
         except manifest_mod.ManifestError:
             manifest = manifest_mod.empty()
-    result = Plan(out, lecture=len(specs) == len(lecture.SCENES), root=options.out, manifest=manifest)
+    result = Plan(out, lecture=lecture.complete_parts(specs), root=options.out, manifest=manifest)
     for spec in specs:
         parts = key_parts(spec, params, options.quality, options.transparent, tuple(options.formats))
         result.parts[spec.id] = parts
@@ -613,23 +614,25 @@ def lecture_key(scene_keys: Iterable[str]) -> str:
     return hashlib.sha256("".join(scene_keys).encode()).hexdigest()[:20]
 
 
-def _assemble_lecture(out: Path, manifest: dict) -> bool:
-    """Join the scene videos and subtitles into the lecture, unless it is already up to date."""
-    key = lecture_key(manifest["scenes"][s.id]["key"] for s in lecture.SCENES)
-    if _up_to_date(manifest.get("lecture"), key, out):
+def _assemble_lecture(out: Path, manifest: dict, part: int = 1) -> bool:
+    """Join a part's scene videos and subtitles into its lecture, unless it is already up to date."""
+    specs, name = lecture.part_scenes(part), lecture_stem(part)
+    key = lecture_key(manifest["scenes"][s.id]["key"] for s in specs)
+    if _up_to_date(manifest.get(name), key, out):
         return False
-    stems = [stem(s) for s in lecture.SCENES]
-    with atomic_path(out / "lecture.mp4", keep_suffix=True) as video:
+    stems = [stem(s) for s in specs]
+    video_file, srt_file, vtt_file = lecture_files(part)
+    with atomic_path(out / video_file, keep_suffix=True) as video:
         starts = media.concat_videos([out / f"{s}.mp4" for s in stems], video)
     subtitles = media.merge_subtitles([((out / f"{s}.srt").read_text(), t) for s, t in zip(stems, starts)])
-    atomic_write(out / "lecture.srt", subtitles)
-    atomic_write(out / "lecture.vtt", media.srt_to_vtt(subtitles))
-    files = list(LECTURE_FILES)
-    manifest["lecture"] = {
+    atomic_write(out / srt_file, subtitles)
+    atomic_write(out / vtt_file, media.srt_to_vtt(subtitles))
+    files = list(lecture_files(part))
+    manifest[name] = {
         "key": key,
         "files": files,
         "checks": manifest_mod.checks(out, files),
-        "parts": [{"scene": s.id, "start": round(t, 3)} for s, t in zip(lecture.SCENES, starts)],
+        "parts": [{"scene": s.id, "start": round(t, 3)} for s, t in zip(specs, starts)],
     }
     manifest_mod.write(out, manifest)
     return True
@@ -655,7 +658,7 @@ def targets(specs: Iterable[lecture.SceneSpec], options: Options) -> list[str]:
     """Every name a render of ``specs`` may write in its output folder."""
     specs = list(specs)
     names = [n for s in specs for n in scene_outputs(stem(s), options.formats, options.transparent)]
-    return names + (list(LECTURE_FILES) if len(specs) == len(lecture.SCENES) else [])
+    return names + [f for part in lecture.complete_parts(specs) for f in lecture_files(part)]
 
 
 def check_targets(out: Path, root: Path, names: Iterable[str]) -> None:
@@ -891,11 +894,11 @@ def _link_or_copy(src: str, dst: str) -> None:
 
 
 def finish(the_plan: Plan, batch: Batch, results: dict[Unit, JobResult]) -> Report:
-    """Assemble the folder's lecture when every scene is in it, rewrite the gallery page."""
-    assembled = _assemble_lecture(the_plan.out, the_plan.manifest) if the_plan.lecture else False
+    """Assemble each part's lecture when every scene of it is in the folder, rewrite the gallery page."""
+    assembled = [_assemble_lecture(the_plan.out, the_plan.manifest, part) for part in the_plan.lecture]
     gallery.write_gallery(the_plan.root)
     mine = [r for unit, r in results.items() if any(h is the_plan for h in batch.homes[unit])]
-    return Report(the_plan.out, mine, the_plan.up_to_date, assembled)
+    return Report(the_plan.out, mine, the_plan.up_to_date, any(assembled))
 
 
 def _check_voice(jobs: list[Job], params: Params) -> None:

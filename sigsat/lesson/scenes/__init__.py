@@ -13,7 +13,11 @@ from ..display import OUTPUT_SIG, SMALL_SIG, Relation, Term, exact, worked
 from ..narration import reading_seconds
 from ..params import Params
 
-__all__ = ["hold_seconds", "z_extent", "label_step", "peak_algebra"]
+__all__ = ["hold_seconds", "z_extent", "label_step", "log_axis", "peak_algebra"]
+
+
+#: At most this many gaps between labelled decades on a log axis.
+MAX_Y_LABELS = 6
 
 
 def hold_seconds(params: Params, line: str) -> float:
@@ -45,6 +49,26 @@ def label_step(decades: int, most: int) -> int:
         if decades / step <= most:
             return step
     return math.ceil(decades / most)
+
+
+def log_axis(smallest: float, largest: float, most: int = MAX_Y_LABELS) -> tuple[int, int, int]:
+    """(low, high, step): decades 10**low to 10**high that hold both values, labelled every step.
+
+    ``low`` and ``high`` are multiples of ``step`` so that both ends carry a label.
+
+    Examples
+    --------
+    >>> log_axis(4.9e-7, 17.7), log_axis(0.094, 2.8e46), log_axis(0.2, 0.3)
+    ((-8, 2, 2), (-10, 50, 10), (-1, 0, 1))
+    """
+    low = math.floor(math.log10(smallest))
+    high = max(math.ceil(math.log10(largest)), low + 1)
+    step = label_step(high - low, most)
+    # Widening the ends to multiples of the step may need a larger step; each round's step is
+    # strictly larger than the last, so this ends.
+    while (span := step * math.ceil(high / step) - step * math.floor(low / step)) / step > most:
+        step = label_step(span, most)
+    return step * math.floor(low / step), step * math.ceil(high / step), step
 
 
 def peak_algebra() -> dict[str, str]:

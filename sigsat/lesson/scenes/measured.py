@@ -9,12 +9,10 @@ from ..display import Relation, Term, as_tex, worked
 from ..i18n import N_, Language, language
 from ...core.network import GradientReport, measure_gradients
 from ..params import Params
-from . import label_step
+from . import MAX_Y_LABELS, label_step, log_axis
 
 __all__ = ["LINES", "Measured", "Series", "build", "log_axis"]
 
-#: At most this many gaps between labelled decades on the y axis.
-MAX_Y_LABELS = 6
 #: Up to this many decades the y axis has a tick at every decade, beyond it only at labels.
 MAX_TICK_DECADES = 20
 #: At most this many gaps between numbered layers on the x axis.
@@ -45,26 +43,6 @@ LINES = {
     ),
     "compare_first_and_last": N_("{comparison}: {verdict}."),
 }
-
-
-def log_axis(smallest: float, largest: float, most: int = MAX_Y_LABELS) -> tuple[int, int, int]:
-    """(low, high, step): decades 10**low to 10**high that hold both values, labelled every step.
-
-    ``low`` and ``high`` are multiples of ``step`` so that both ends carry a label.
-
-    Examples
-    --------
-    >>> log_axis(4.9e-7, 17.7), log_axis(0.094, 2.8e46), log_axis(0.2, 0.3)
-    ((-8, 2, 2), (-10, 50, 10), (-1, 0, 1))
-    """
-    low = math.floor(math.log10(smallest))
-    high = max(math.ceil(math.log10(largest)), low + 1)
-    step = label_step(high - low, most)
-    # Widening the ends to multiples of the step may need a larger step; each round's step is
-    # strictly larger than the last, so this ends.
-    while (span := step * math.ceil(high / step) - step * math.floor(low / step)) / step > most:
-        step = label_step(span, most)
-    return step * math.floor(low / step), step * math.ceil(high / step), step
 
 
 @dataclass(frozen=True)
