@@ -136,3 +136,28 @@ def test_the_gallery_shows_each_parts_lecture_with_its_chapters(tmp_path):
     for part in lecture.parts():
         assert f"part {part}: {lecture.PART_TITLES[part]}" in page
         assert f'{lecture_files(part)[0]}"' in page and f"{lecture.part_scenes(part)[0].id} 0 s" in page
+
+
+def test_part_twos_lecture_joins_its_scenes_alone(tmp_path):
+    # The slow tier renders part one and one part-two scene only (CI budget): part two's join is
+    # checked here on small synthetic videos.
+    import srt
+
+    from sigsat.production import media, pipeline
+    from sigsat.production.naming import stem
+    from tests.media_fixtures import make_srt, make_video
+
+    specs = lecture.part_scenes(2)
+    manifest = {"scenes": {}}
+    for i, spec in enumerate(specs):
+        make_video(tmp_path / f"{stem(spec)}.mp4", frames=3 + i, shade=40 * i)
+        (tmp_path / f"{stem(spec)}.srt").write_text(make_srt([(0.0, 0.1, spec.id)]))
+        manifest["scenes"][spec.id] = {"key": f"key-{spec.id}", "files": []}
+    assert pipeline._assemble_lecture(tmp_path, manifest, 2)
+    assert not (tmp_path / "lecture.mp4").exists(), "part one's lecture is not touched"
+    whole = media.probe(tmp_path / "lecture2.mp4")
+    assert whole.frames == sum(3 + i for i in range(len(specs)))
+    cues = list(srt.parse((tmp_path / "lecture2.srt").read_text()))
+    assert [c.content for c in cues] == [s.id for s in specs]
+    assert [p["scene"] for p in manifest["lecture2"]["parts"]] == [s.id for s in specs]
+    assert not pipeline._assemble_lecture(tmp_path, manifest, 2), "up to date: not joined again"
