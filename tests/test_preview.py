@@ -167,15 +167,6 @@ def test_a_render_started_by_the_preview_carries_its_tag_into_the_pools_threads(
         assert pool.submit(pipeline._tag.get).result() == "preview-7"
 
 
-def test_the_preview_render_runs_its_processes_at_a_lower_priority_and_leaves_the_callers_alone():
-    import subprocess
-
-    with preview._TaggedPool(max_workers=1, initializer=preview._lower_priority) as pool:
-        child = pool.submit(subprocess.run, ["sh", "-c", "ps -o ni= -p $$"], capture_output=True, text=True)
-        assert int(child.result().stdout) == preview.VIDEO_NICENESS
-    assert os.getpriority(os.PRIO_PROCESS, 0) == 0
-
-
 def test_a_scenes_status_shows_its_stills_and_its_video_and_keeps_the_video(tmp_path):
     sent: list[str] = []
     viewer = preview.Previewer([lecture.find_scene("probe")], tmp_path / "p.toml", Options(out=tmp_path), sent.append)
