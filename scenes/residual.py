@@ -45,7 +45,7 @@ class SkipConnectionsCarryTheGradient(VoiceoverScene):
                                for k, c in zip(("plain", "skip"), self.colours())])
         self.legend.arrange(DOWN, aligned_edge=LEFT, buff=0.25).move_to([0, LEGEND_Y, 0])
         self.legend.align_to([COLUMN_LEFT, 0, 0], LEFT)
-        self.play(FadeIn(make_title(d.title, look)), Create(frame), run_time=LAYOUT.draw)
+        self.play(FadeIn(make_title(self.stage.title, look)), Create(frame), run_time=LAYOUT.draw)
 
     @beat
     def plot_without_skips(self) -> None:
