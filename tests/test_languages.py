@@ -117,6 +117,37 @@ def test_the_lesson_shows_german_and_spanish_numbers_where_english_has_its_own()
     assert derivative.algebra[-1] == "= 0{,}25" and derivative.title == "Die Steigung ist maximal 0,25"
 
 
+def number_tokens(text: str, point: str) -> list[str]:
+    """The numbers written in ``text`` with decimal sign ``point``, each with its sign and a
+    following percent sign, in English form (a hand-made oracle, not display.localize)."""
+    found = re.findall(rf"[-−]?\d+(?:{re.escape(point)}\d+)?(?:\xa0?%)?", text)
+    return sorted(t.replace(point, ".").replace("\xa0", "") for t in found)
+
+
+def shown_texts(lesson) -> dict[str, str]:
+    """Every text a part-two lesson narrates or puts on screen (its MathTex numbers: ``shown``), by a name."""
+    texts = {}
+    for field in ("lines", "shown", "screen", "bullets", "details"):
+        texts |= {f"{field}.{k}": v for k, v in getattr(lesson, field, {}).items()}
+    return texts
+
+
+@pytest.mark.parametrize("param_file", [None, PARAMS_DIR / "alt2.toml"], ids=["default", "alt2"])
+@pytest.mark.parametrize("scene_id", [s.id for s in lecture.part_scenes(2)])
+def test_part_two_says_and_shows_the_english_numbers_in_german_form(scene_id, param_file):
+    """Each line and label of part two holds, in German, the numbers of its English one, digit for
+    digit, with a decimal comma and a no-break space before %, and no decimal point left."""
+    base = params_mod.load(param_file) if param_file else Params()
+    spec = lecture.find_scene(scene_id)
+    english = shown_texts(spec.lesson.build(base))
+    german = shown_texts(spec.lesson.build(in_language("de", base)))
+    assert german.keys() == english.keys()
+    for name, text in german.items():
+        assert not re.search(r"\d\.\d", text) and not re.search(r"\d%", text), f"{name}: {text!r}"
+        assert number_tokens(text, ",") == number_tokens(english[name], "."), f"{scene_id} {name}: {text!r}"
+    assert any("," in t for t in german.values()), "some number with decimals to check"
+
+
 SPOKEN = [
     ("de", "4,5×10⁻⁷", "4,5 mal zehn hoch minus 7"),
     ("de", "0,2⁵ = 0,00032", "0,2 hoch 5 gleich 0,00032"),
