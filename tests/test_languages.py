@@ -125,7 +125,7 @@ def number_tokens(text: str, point: str) -> list[str]:
 
 
 def shown_texts(lesson) -> dict[str, str]:
-    """Every text a part-two lesson narrates or puts on screen (its MathTex numbers: ``shown``), by a name."""
+    """Every text a lesson narrates or puts on screen (its MathTex numbers: ``shown``), by a name."""
     texts = {}
     for field in ("lines", "shown", "screen", "bullets", "details"):
         texts |= {f"{field}.{k}": v for k, v in getattr(lesson, field, {}).items()}
@@ -146,6 +146,18 @@ def test_part_two_says_and_shows_the_english_numbers_in_german_form(scene_id, pa
         assert not re.search(r"\d\.\d", text) and not re.search(r"\d%", text), f"{name}: {text!r}"
         assert number_tokens(text, ",") == number_tokens(english[name], "."), f"{scene_id} {name}: {text!r}"
     assert any("," in t for t in german.values()), "some number with decimals to check"
+
+
+@pytest.mark.parametrize("code", OTHERS)
+def test_no_two_numbers_are_listed_so_that_they_read_as_one_decimal(code):
+    """With a decimal comma, "auf 3, 2-mal so weit" reads as 3,2: a translation must not put two
+    numbers side by side with only a comma between them (N(0, 1) is a name)."""
+    for param_file in (None, PARAMS_DIR / "alt1.toml", PARAMS_DIR / "alt2.toml"):
+        params = in_language(code, params_mod.load(param_file) if param_file else Params())
+        for spec in lecture.SCENES:
+            for name, text in shown_texts(spec.lesson.build(params)).items():
+                clash = re.search(r"\d(?:\xa0%)?, [-−]?\d", text.replace("N(0, 1)", "N"))
+                assert not clash, f"{spec.id} {name} in {code}: ...{text[max(clash.start() - 30, 0):clash.end() + 10]}"
 
 
 SPOKEN = [
@@ -266,12 +278,12 @@ def shared_media(tmp_path_factory):
     return tmp_path_factory.mktemp("media")
 
 
-#: Every scene in German (its lines and labels are the longest) under the defaults, the scenes with
-#: the most words on screen in Spanish, and, in German, the scenes whose words change most with the
-#: parameters under the set whose lines are longest (tests/params/alt2.toml). A dry run costs about
-#: ten seconds: this is the test budget's choice.
+#: Every scene of both parts in German (its lines and labels are the longest) under the defaults,
+#: the scenes with the most words on screen in Spanish (part two's: what_to_use), and, in German,
+#: the scenes whose words change most with the parameters under the set whose lines are longest
+#: (tests/params/alt2.toml). A dry run costs about ten seconds: this is the test budget's choice.
 DRY_RUNS = [(s, "de", None) for s in lecture.SCENES] + \
-           [(lecture.find_scene(s), "es", None) for s in ("probe", "measured", "relu", "takeaways")] + \
+           [(lecture.find_scene(s), "es", None) for s in ("probe", "measured", "relu", "takeaways", "what_to_use")] + \
            [(lecture.find_scene(s), "de", PARAMS_DIR / "alt2.toml") for s in ("chain", "measured", "relu")]
 
 
