@@ -306,12 +306,24 @@ def test_every_scene_plays_its_beats_inside_the_frame_in_every_language(spec, co
         made(self, *tex_strings, **kwargs)
 
     monkeypatch.setattr(MathTex, "__init__", recording)
+    from manim import NumberLine
+
+    numbered, add_numbers = [], NumberLine.add_numbers
+
+    def numbering(self, *args, **kwargs):
+        numbered.append(self)
+        return add_numbers(self, *args, **kwargs)
+
+    monkeypatch.setattr(NumberLine, "add_numbers", numbering)
     run = dry_run(spec, frames=False)  # positions, not pixels: nothing needs drawing
     assert run.sections == list(spec.beats)
     assert run.subtitles == list(spec.lesson.build(params).lines.values())
     assert not run.offscreen, f"left the frame: {run.offscreen}"
     unbraced = [t for t in typeset if re.search(r"\d,\d", t)]
     assert not unbraced, f"a decimal comma TeX would space: {unbraced[:2]}"
+    points = [line.numbers for line in numbered for number in line.numbers for glyph in number.submobjects
+              if getattr(glyph, "tex_string", None) == "."]
+    assert not points, "a tick label with a decimal point (make_axes' decimal=self.stage.tr.decimal)"
 
 
 @pytest.mark.slow
