@@ -270,6 +270,28 @@ def test_the_gallery_finds_every_language_and_gives_each_player_every_subtitle_t
     assert all(f'<h3>{word}</h3>' in page for word in ('Scenes', 'Szenen', 'Escenas')), "headings in each language"
 
 
+@pytest.mark.parametrize("code", OTHERS)
+def test_the_gallery_titles_each_parts_lecture_in_its_folders_language(tmp_path, code):
+    from sigsat.production import manifest as manifest_mod
+    from sigsat.production.naming import lecture_files
+
+    folder = tmp_path / "low" / "dark" / code
+    folder.mkdir(parents=True)
+    data = {"scenes": {}}
+    for part in lecture.parts():
+        for name in lecture_files(part):
+            (folder / name).write_bytes(b"x")
+        data[lecture_files(part)[0].removesuffix(".mp4")] = {"key": "k", "files": list(lecture_files(part)),
+                                                              "parts": []}
+    manifest_mod.write(folder, data)
+    page = gallery.write_gallery(tmp_path).read_text()
+    table = i18n.catalog(code)
+    for part in lecture.parts():
+        title = table["The whole lecture, part {part}: {title}"].format(part=part, title=table[lecture.PART_TITLES[part]])
+        assert title in page, f"{code}: no {title!r}"
+        assert lecture.PART_TITLES[part] not in page, "the English part title"
+
+
 # Scenes -------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
