@@ -168,6 +168,9 @@ SPOKEN = [
     ("es", "z = -0,5 y σ(z)", "z = menos 0,5 y sigma(z)"),
     ("es", "1,5× más", "1,5 veces más"),
     ("en", "z = -0.5, 0.2⁵", "z = -0.5, 0.2 to the power 5"),
+    ("de", "Varianz 2/32", "Varianz 2 durch 32"),
+    ("es", "varianza 1/32 y 2σ(2z) − 1", "varianza 1 entre 32 y 2sigma(2z) menos 1"),
+    ("en", "variance 1/32, 2σ(2z) − 1", "variance 1/32, 2sigma(2z) − 1"),
 ]
 
 
@@ -187,6 +190,19 @@ def test_the_voice_reads_a_decimal_comma_as_a_speaker_does(code, comma, point):
                                said], capture_output=True, text=True, check=True).stdout
     assert re.search(comma, phonemes) and not re.search(point, phonemes)
     assert "×" not in said and "⁻" not in said
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
+@pytest.mark.parametrize("code", OTHERS)
+def test_the_voice_says_every_line_of_part_two_in_its_own_language(code):
+    """espeak-ng's phonemes of each part-two line hold no switch to English (it marks one "(en)"),
+    as a spaced "−" made the Spanish voice say "minus"."""
+    voice = narration.espeak_voice(in_language(code).narration)
+    for spec in lecture.part_scenes(2):
+        for beat, line in lecture.scene_lines(spec, in_language(code)).items():
+            phonemes = subprocess.run(["espeak-ng", "-q", "-x", "-v", voice, narration.voiced_text(line, code)],
+                                      capture_output=True, text=True, check=True).stdout
+            assert "(en)" not in phonemes, f"{spec.id}/{beat} in {code}: {phonemes!r}"
 
 
 # Parameters, outputs, keys --------------------------------------------------------------------
