@@ -303,7 +303,8 @@ def test_the_gallery_titles_each_parts_lecture_in_its_folders_language(tmp_path,
     page = gallery.write_gallery(tmp_path).read_text()
     table = i18n.catalog(code)
     for part in lecture.parts():
-        title = table["The whole lecture, part {part}: {title}"].format(part=part, title=table[lecture.PART_TITLES[part]])
+        heading = table["The whole lecture, part {part}: {title}"]
+        title = heading.format(part=part, title=table[lecture.PART_TITLES[part]])
         assert title in page, f"{code}: no {title!r}"
         assert lecture.PART_TITLES[part] not in page, "the English part title"
 
