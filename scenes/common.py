@@ -51,7 +51,7 @@ from sigsat.lesson.params import Params
 from sigsat.lesson.stills import still_name, stills_folder
 from sigsat.lesson.theme import Palette
 
-__all__ = ["Look", "Stage", "start", "beat", "make_axes", "make_caption", "make_text", "make_title", "moves_label", "fit_column", "Readout", "LAYOUT",
+__all__ = ["Look", "Stage", "start", "beat", "make_axes", "make_caption", "make_text", "make_title", "moves_label", "fit_column", "fit_right_of", "Readout", "LAYOUT",
            "tangent_ends", "PushStyle", "make_ball_push", "make_decade_label", "make_log_axes", "make_log_series"]
 
 
@@ -384,6 +384,13 @@ def fit_column(mobject: VMobject, centre_x: float, margin: float = 0.1) -> VMobj
     if mobject.width > room:
         mobject.scale_to_fit_width(room)
     return mobject
+
+
+def fit_right_of(mobject: VMobject, left: float, margin: float = 0.1) -> VMobject:
+    """:func:`fit_column` for a column whose left edge is ``left`` and that reaches to ``margin``
+    from the frame's right edge: ``mobject`` shrinks to fit if it must, its left edge at ``left``."""
+    fit_column(mobject, (left + config.frame_width / 2 - margin) / 2, margin)
+    return mobject.align_to([left, 0, 0], LEFT)
 
 
 def moves_label(tr: Any, percent: str) -> str:

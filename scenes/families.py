@@ -51,7 +51,7 @@ class TheReluFamily(VoiceoverScene):
     def make_plot(self, y_range, centre_y: float, height: float) -> VGroup:
         d = self.lesson
         frame = make_axes(self.stage.look, (-d.z_extent, d.z_extent, d.z_step), y_range,
-                          x_length=PLOT_WIDTH, y_length=height)
+                          x_length=PLOT_WIDTH, y_length=height, decimal=self.stage.tr.decimal)
         frame[1][0].next_to(frame[0].x_axis.get_right(), RIGHT, buff=0.15)
         middle = frame[0].c2p(0, (y_range[0] + y_range[1]) / 2)
         return frame.shift([PLOT_X - middle[0], centre_y - middle[1], 0])
@@ -82,7 +82,7 @@ class TheReluFamily(VoiceoverScene):
         self.top = self.make_plot(d.output_range, *OUTPUT_PLOT)
         curves = self.make_curves(self.top[0], slopes=False)
         self.legend = self.make_legend()
-        self.play(FadeIn(make_title(d.title, look)), Create(self.top), run_time=LAYOUT.draw)
+        self.play(FadeIn(make_title(self.stage.title, look)), Create(self.top), run_time=LAYOUT.draw)
         self.play(*[Create(c) for c in curves], FadeIn(self.legend), run_time=LAYOUT.draw)
 
     @beat

@@ -62,7 +62,7 @@ class InitialisationKeepsTheSignal(VoiceoverScene):
         self.gradient_axes, gradient = self.make_plot(d.gradient_axis, PLOT_CENTRES[1], d.screen["gradient"])
         legend = VGroup(*[make_text(d.names[i], look, PANEL_SIZE + 4, self.colours()[i])
                           for i in lesson_init.INITS]).arrange(RIGHT, buff=0.8).move_to([0, LEGEND_Y, 0])
-        self.play(FadeIn(make_title(d.title, look)), Create(spread), Create(gradient), run_time=LAYOUT.draw)
+        self.play(FadeIn(make_title(self.stage.title, look)), Create(spread), Create(gradient), run_time=LAYOUT.draw)
         self.play(FadeIn(legend), run_time=LAYOUT.fade)
 
     @beat

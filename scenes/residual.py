@@ -8,7 +8,7 @@ from manim_voiceover import VoiceoverScene
 
 from sigsat.lesson.scenes import residual as lesson_residual
 
-from scenes.common import LAYOUT, beat, make_log_axes, make_log_series, make_text, make_title, start
+from scenes.common import LAYOUT, beat, fit_right_of, make_log_axes, make_log_series, make_text, make_title, start
 
 PLOT_LENGTHS = (7.2, 4.2)
 PLOT_CENTRE = (-2.3, 0.0)
@@ -44,8 +44,8 @@ class SkipConnectionsCarryTheGradient(VoiceoverScene):
         self.legend = VGroup(*[make_text(d.screen[k], look, PANEL_SIZE + 2, c)
                                for k, c in zip(("plain", "skip"), self.colours())])
         self.legend.arrange(DOWN, aligned_edge=LEFT, buff=0.25).move_to([0, LEGEND_Y, 0])
-        self.legend.align_to([COLUMN_LEFT, 0, 0], LEFT)
-        self.play(FadeIn(make_title(d.title, look)), Create(frame), run_time=LAYOUT.draw)
+        fit_right_of(self.legend, COLUMN_LEFT)  # "ohne Sprungverbindungen" is wider than "plain"
+        self.play(FadeIn(make_title(self.stage.title, look)), Create(frame), run_time=LAYOUT.draw)
 
     @beat
     def plot_without_skips(self) -> None:

@@ -22,7 +22,7 @@ from sigsat.core.activations import sigmoid, sigmoid_prime, tanh, tanh_prime
 from sigsat.lesson.display import as_tex
 from sigsat.lesson.scenes import tanh as lesson_tanh
 
-from scenes.common import LAYOUT, beat, make_axes, make_text, make_title, start
+from scenes.common import LAYOUT, beat, fit_column, make_axes, make_text, make_title, start
 
 PLOT_X = -2.9               # centre of both plots
 PLOT_WIDTH = 7.6
@@ -52,7 +52,7 @@ class TanhIsCentredButSaturates(VoiceoverScene):
         """Axes over the lesson's z range, centred on the plot's column."""
         d = self.lesson
         frame = make_axes(self.stage.look, (-d.z_extent, d.z_extent, d.z_step), y_range,
-                          x_length=PLOT_WIDTH, y_length=height)
+                          x_length=PLOT_WIDTH, y_length=height, decimal=self.stage.tr.decimal)
         frame[1][0].next_to(frame[0].x_axis.get_right(), RIGHT, buff=0.15)
         middle = frame[0].c2p(0, (y_range[0] + y_range[1]) / 2)
         return frame.shift([PLOT_X - middle[0], centre_y - middle[1], 0])
@@ -72,8 +72,8 @@ class TanhIsCentredButSaturates(VoiceoverScene):
 
     def column_line(self, tex: str, row: float, colour) -> MathTex:
         """A line of the right-hand column, ``row`` lines below its top."""
-        return MathTex(tex, font_size=TEXT_SIZE, color=colour).move_to(
-            [COLUMN_X, COLUMN_TOP - row * LINE_GAP, 0])
+        return fit_column(MathTex(tex, font_size=TEXT_SIZE, color=colour).move_to(
+            [COLUMN_X, COLUMN_TOP - row * LINE_GAP, 0]), COLUMN_X)
 
     @beat
     def draw_tanh_beside_the_sigmoid(self) -> None:
@@ -85,7 +85,7 @@ class TanhIsCentredButSaturates(VoiceoverScene):
         centre = VGroup(Dot(axes.c2p(0, float(tanh(0.0))), radius=DOT_RADIUS, color=look.INPUT),
                         Dot(axes.c2p(0, float(sigmoid(0.0))), radius=DOT_RADIUS, color=look.ACTIVATION))
         formula = self.column_line(r"\tanh(z) = 2\,\sigma(2z) - 1", 0, look.INPUT)
-        self.play(FadeIn(make_title(d.title, look)), Create(self.top), run_time=LAYOUT.draw)
+        self.play(FadeIn(make_title(self.stage.title, look)), Create(self.top), run_time=LAYOUT.draw)
         self.play(*[Create(p[0]) for p in pair], *[FadeIn(p[1]) for p in pair], run_time=LAYOUT.draw)
         self.play(FadeIn(centre.set_z_index(3)), Write(formula), run_time=LAYOUT.fade * 2)
 
@@ -127,8 +127,8 @@ class TanhIsCentredButSaturates(VoiceoverScene):
             word = VGroup()
         rule = VGroup(
             self.column_line(rf"|z| > {as_tex(d.shown['tanh_threshold'])}:", 2, look.SATURATED),
-            make_text(d.screen["rule"], look, TEXT_SIZE * 0.8,
-                      look.SATURATED).move_to([COLUMN_X, COLUMN_TOP - 2.6 * LINE_GAP, 0]),
+            fit_column(make_text(d.screen["rule"], look, TEXT_SIZE * 0.8,
+                                 look.SATURATED).move_to([COLUMN_X, COLUMN_TOP - 2.6 * LINE_GAP, 0]), COLUMN_X),
         )
         self.play(FadeIn(shades.set_z_index(-1)), Create(edges), FadeIn(word), run_time=LAYOUT.draw)
         self.play(Write(rule), run_time=LAYOUT.fade * 2)

@@ -83,7 +83,7 @@ class WhatToUse(VoiceoverScene):
     @beat
     def prefer_tanh(self) -> None:
         look = self.stage.look
-        self.play(FadeIn(make_title(self.lesson.title, look)), run_time=LAYOUT.fade)
+        self.play(FadeIn(make_title(self.stage.title, look)), run_time=LAYOUT.fade)
         self.reveal("prefer_tanh", make_mini_curves(look, (-1, 1), [(tanh, look.INPUT, False),
                                                                      (sigmoid, look.ACTIVATION, False)]))
 

@@ -231,8 +231,8 @@ MUTATIONS: tuple[Mutation, ...] = (
         ('tests/test_languages.py::test_a_changed_german_line_rekeys_only_the_german_scenes_that_use_it',)),
     Mutation(
         'spanish-drops-minus', 'sigsat/lesson/narration.py',
-        '               say_minus="yes"),',
-        '               ),',
+        '               over="entre", say_minus="yes"),',
+        '               over="entre"),',
         ('tests/test_languages.py::test_symbols_are_written_out_the_way_each_language_says_them',)),
     Mutation(
         'language-shares-english-folder', 'sigsat/production/pipeline.py',
@@ -294,6 +294,28 @@ MUTATIONS: tuple[Mutation, ...] = (
         "second-lecture-entry-unchecked", "sigsat/production/manifest.py",
         'r"lecture\\d*"', 'r"lecture"',
         ("tests/test_parts.py::test_a_malformed_part_two_lecture_entry_is_refused",)),
+    Mutation(
+        "part-two-numbers-stay-english", "sigsat/lesson/scenes/tanh.py",
+        "    shown = tr.numbers({", "    shown = ({",
+        ("tests/test_languages.py::test_part_two_says_and_shows_the_english_numbers_in_german_form[tanh-default]",)),
+    Mutation(
+        "part-two-ticks-keep-the-point", "scenes/families.py",
+        "x_length=PLOT_WIDTH, y_length=height, decimal=self.stage.tr.decimal)",
+        "x_length=PLOT_WIDTH, y_length=height)",
+        ("tests/test_languages.py::test_every_scene_plays_its_beats_inside_the_frame_in_every_language[families-de-default]",)),
+    Mutation(
+        "part-title-in-english", "sigsat/production/gallery.py",
+        "title=tr(lecture.PART_TITLES[part])", "title=lecture.PART_TITLES[part]",
+        ("tests/test_languages.py::test_the_gallery_titles_each_parts_lecture_in_its_folders_language",)),
+    Mutation(
+        "spanish-says-spaced-minus-in-english", "sigsat/lesson/narration.py",
+        '(?<![\\w.,])[-−] ?(\\d)', '(?<![\\w.,])[-−](\\d)',
+        ("tests/test_languages.py::test_the_voice_says_every_line_of_part_two_in_its_own_language",
+         "tests/test_languages.py::test_symbols_are_written_out_the_way_each_language_says_them")),
+    Mutation(
+        "german-reads-a-fraction-as-two-numbers", "sigsat/lesson/narration.py",
+        'minus="minus", over="durch"),', 'minus="minus"),',
+        ("tests/test_languages.py::test_symbols_are_written_out_the_way_each_language_says_them",)),
 )
 
 #: Not copied: environments, caches, renders and version control (nothing a test reads).

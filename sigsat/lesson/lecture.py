@@ -66,15 +66,16 @@ SCENES: tuple[SceneSpec, ...] = (
     SceneSpec("measured", "RealNetworksMeasured", N_("Real networks, measured")),
     SceneSpec("relu", "ReluKeepsTheGradient", N_("ReLU keeps the gradient, but can die")),
     SceneSpec("takeaways", "KeyTakeaways", N_("Key takeaways")),
-    SceneSpec("tanh", "TanhIsCentredButSaturates", "tanh is centred, but saturates", part=2),
-    SceneSpec("families", "TheReluFamily", "The ReLU family", part=2),
-    SceneSpec("init", "InitialisationKeepsTheSignal", "Initialisation keeps the signal", part=2),
-    SceneSpec("residual", "SkipConnectionsCarryTheGradient", "Skip connections carry the gradient", part=2),
-    SceneSpec("what_to_use", "WhatToUse", "What to use", part=2),
+    SceneSpec("tanh", "TanhIsCentredButSaturates", N_("tanh is centred, but saturates"), part=2),
+    SceneSpec("families", "TheReluFamily", N_("The ReLU family"), part=2),
+    SceneSpec("init", "InitialisationKeepsTheSignal", N_("Initialisation keeps the signal"), part=2),
+    SceneSpec("residual", "SkipConnectionsCarryTheGradient", N_("Skip connections carry the gradient"), part=2),
+    SceneSpec("what_to_use", "WhatToUse", N_("What to use"), part=2),
 )
 
-#: Each part's title; a part is listed, rendered and assembled once it has a scene in SCENES.
-PART_TITLES = {1: "Why sigmoid networks stop learning", 2: "How modern networks keep the gradient"}
+#: Each part's title, in English and marked for translation; a part is listed, rendered and
+#: assembled once it has a scene in SCENES.
+PART_TITLES = {1: N_("Why sigmoid networks stop learning"), 2: N_("How modern networks keep the gradient")}
 
 
 def parts() -> tuple[int, ...]:

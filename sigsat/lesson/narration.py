@@ -179,19 +179,20 @@ _SUPERSCRIPT_DIGITS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-01234567
 
 #: How each language says the lecture's symbols. espeak-ng reads a number in its own language's
 #: form (``de``: "0,0066" is "null Komma null null sechs sechs", "2,7 %" "zwei Komma sieben
-#: Prozent") but skips a superscript exponent, and the Spanish voice drops a minus sign: those are
-#: written out here.
+#: Prozent") but skips a superscript exponent, the Spanish voice drops a minus sign (and says a
+#: spaced "−" in English), and the German one reads "1/32" as "eins zweiunddreißig": those are
+#: written out here. English keeps what its voice always said (no ``over``).
 _SAID = {
     "en": dict(ten="times ten to the {e}", power="to the power {e}", size="the size of z",
                prime="sigma prime", sigma="sigma", le="at most", ge="at least", lt="below",
                gt="above", fold="{n} times", times="times", equals="equals", minus="minus"),
     "de": dict(ten="mal zehn hoch {e}", power="hoch {e}", size="der Betrag von z",
                prime="Sigma Strich", sigma="Sigma", le="höchstens", ge="mindestens", lt="unter",
-               gt="über", fold="{n} mal", times="mal", equals="gleich", minus="minus"),
+               gt="über", fold="{n} mal", times="mal", equals="gleich", minus="minus", over="durch"),
     "es": dict(ten="por diez elevado a {e}", power="elevado a {e}", size="el valor absoluto de z",
                prime="sigma prima", sigma="sigma", le="como mucho", ge="al menos", lt="por debajo de",
                gt="por encima de", fold="{n} veces", times="por", equals="igual a", minus="menos",
-               say_minus="yes"),
+               over="entre", say_minus="yes"),
 }
 
 
@@ -217,8 +218,9 @@ def _rules(said: dict[str, str]) -> list:
         (re.compile(r"×\s*(\d)"), lambda m: f"{said['times']} {m[1]}"),
         (re.compile(r"\s*×\s*"), lambda m: f" {said['times']} "),
         (re.compile(r"(\d)\s*=\s*"), lambda m: f"{m[1]} {said['equals']} "),
-    ] + ([(re.compile(r"(?<![\w.,])[-−](\d)"), lambda m: f"{said['minus']} {m[1]}")]
-         if said.get("say_minus") else [])
+    ] + ([(re.compile(r"(?<![\w.,])[-−] ?(\d)"), lambda m: f"{said['minus']} {m[1]}")]
+         if said.get("say_minus") else []) + \
+        ([(re.compile(r"(\d)/(\d)"), lambda m: f"{m[1]} {said['over']} {m[2]}")] if "over" in said else [])
 
 
 _SPOKEN = {code: _rules(said) for code, said in _SAID.items()}

@@ -199,8 +199,9 @@ def _parameters(scenes: dict) -> dict | None:
     return {"rows": rows, "toml": "\n".join(toml).strip() if consistent else None}
 
 
-def _lecture(folder: Path, rel: str, manifest: dict, part: int) -> dict | None:
-    """A part's lecture video with its subtitles and chapter starts, or None when it is absent."""
+def _lecture(folder: Path, rel: str, manifest: dict, part: int, tr: i18n.Language) -> dict | None:
+    """A part's lecture video with its subtitles and chapter starts, or None when it is absent;
+    its title in ``tr``'s language (the folder's)."""
     name = lecture_stem(part)
     if not (folder / f"{name}.mp4").is_file():
         return None
@@ -208,8 +209,8 @@ def _lecture(folder: Path, rel: str, manifest: dict, part: int) -> dict | None:
     links = [(_url(f"{rel}/{name}.mp4"), "video")] + [
         (_url(f"{rel}/{name}.{x}"), f"subtitles .{x}") for x in ("srt", "vtt") if (folder / f"{name}.{x}").is_file()]
     # Until part two has scenes, the one lecture reads as before.
-    title = ("The whole lecture" if lecture.parts() == (1,)
-             else f"The whole lecture, part {part}: {lecture.PART_TITLES[part]}")
+    title = (tr("The whole lecture") if lecture.parts() == (1,)
+             else tr("The whole lecture, part {part}: {title}").format(part=part, title=tr(lecture.PART_TITLES[part])))
     return {"title": title, "player": _player(folder, rel, name, False, title), "links": links,
             "chapters": ", ".join(f'{p["scene"]} {float(p["start"]):.0f} s' for p in starts)}
 
@@ -229,11 +230,12 @@ def _folder_section(root: Path, folder: Path, manifest: dict) -> dict:
     cards = [_scene_card(folder, rel, sid, scenes[sid])
              for sid in sorted(scenes, key=lambda s: (order.get(s, len(order)), s))]
     language = folder_language(folder)
+    tr = i18n.Language(language)
     return {"anchor": rel.replace("/", "-"), "title": rel.replace("/", " · "), "lang": language,
-            "language": language_name(language), "words": _words(i18n.Language(language)),
+            "language": language_name(language), "words": _words(tr),
             "decks": [(_url(f"{rel}/slides/{name}"), label) for name, label in DECKS
                       if (folder / "slides" / name).is_file()],
-            "lectures": [x for p in lecture.parts() if (x := _lecture(folder, rel, manifest, p))], "cards": [c for c in cards if c],
+            "lectures": [x for p in lecture.parts() if (x := _lecture(folder, rel, manifest, p, tr))], "cards": [c for c in cards if c],
             "parameters": _parameters(scenes), "manifest": _url(f"{rel}/{MANIFEST}")}
 
 

@@ -22,37 +22,39 @@ from ...core.activations import (
 )
 from ...core.network import measure_gradients
 from ..display import fmt, fmt_param
+from ..i18n import N_, language
 from ..narration import fill
 from ..params import Params
 from . import z_extent
 
-__all__ = ["LINES", "TITLE", "NAMES", "Member", "Families", "build"]
+__all__ = ["LINES", "NAMES", "SCREEN", "Member", "Families", "build"]
 
 LINES = {
-    "draw_the_family": (
+    "draw_the_family": N_(
         "The ReLU family: ReLU, leaky ReLU, ELU, GELU and SiLU, also called Swish. "
         "For large positive z each is close to z itself."
     ),
-    "draw_their_slopes": (
+    "draw_their_slopes": N_(
         "Their slopes: on the right each tends to {one}, so a positive unit passes the gradient on "
         "whole. The smooth ones, GELU and SiLU, bend through {half} at z = 0."
     ),
-    "read_the_negative_slopes": (
+    "read_the_negative_slopes": N_(
         "At z = {negative_z} ReLU's slope is {relu}: no gradient. Leaky ReLU keeps {leaky_relu}, "
         "ELU {elu}, GELU {gelu} and SiLU {silu}."
     ),
-    "count_the_dead": (
+    "count_the_dead": N_(
         "On our {depth}-layer network, ReLU has {relu_dead} dead units of {units}; leaky ReLU, "
         "with slope {leaky_slope} on the left, has {leaky_dead}."
     ),
 }
 
+#: Each member's name on screen, in the order the scene draws them: names stay names in every
+#: language, only "leaky" is a word (German writes it "Leaky ReLU").
+NAMES = {"relu": "ReLU", "leaky_relu": N_("leaky ReLU"), "elu": "ELU", "gelu": "GELU", "silu": "SiLU"}
 #: On-screen words.
-TITLE = "The ReLU family"
-#: Each member's name on screen, in the order the scene draws them.
-NAMES = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "elu": "ELU", "gelu": "GELU", "silu": "SiLU"}
-SCREEN = {"dead": "dead units", "at": "slope at z = {negative_z}",
-          "relu_count": "{relu_dead} / {units}", "leaky_count": "{leaky_dead} / {units}"}
+SCREEN = {"dead": N_("dead units"), "at": N_("slope at z = {negative_z}")}
+#: On-screen counts: no words to translate.
+COUNTS = {"relu_count": "{relu_dead} / {units}", "leaky_count": "{leaky_dead} / {units}"}
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,8 @@ class Families:
     units: int                 # hidden units of the measured network
     relu_dead: int
     leaky_dead: int
-    shown: dict[str, str]
-    screen: dict[str, str]
-    title: str
+    shown: dict[str, str]      # values as narrated and shown, in the language's form
+    screen: dict[str, str]     # SCREEN translated and COUNTS, filled in
     lines: dict[str, str]
 
 
@@ -112,38 +113,37 @@ def build(params: Params) -> Families:
     ('0', '0.01', '-0.085', 29, 0)
     """
     fam, net = params.families, params.network
+    tr = language(params)
     extent = z_extent(fam.negative_z, minimum=3.0)
-    members = []
-    for key, f, prime, kinked in _members(params):
-        slope = float(prime(fam.negative_z))
-        members.append(Member(key, NAMES[key], f, prime, kinked, slope, fmt(slope)))
-    lowest = min(float(m.f(-extent)) for m in members) - 0.2  # ELU's -alpha, leaky's slope x -extent
+    found = [(key, f, prime, kinked, float(prime(fam.negative_z))) for key, f, prime, kinked in _members(params)]
+    lowest = min(float(f(-extent)) for _, f, *_ in found) - 0.2  # ELU's -alpha, leaky's slope x -extent
     top_slope = max(1.0, fam.elu_alpha) * 1.2
     dead = {a: measure_gradients(a, net.depth, net.width, net.seed, net.init, net.batch,
                                  leaky_slope=fam.leaky_slope).dead_count for a in ("relu", "leaky_relu")}
-    shown = {
+    shown = tr.numbers({
         "one": fmt(float(relu_prime(extent))),
         "half": fmt(float(gelu_prime(0.0))),
         "negative_z": fmt_param(fam.negative_z),
-        **{m.id: m.shown_slope for m in members},
+        **{key: fmt(slope) for key, *_, slope in found},
         "depth": str(net.depth),
         "units": str(net.depth * net.width),
         "relu_dead": str(dead["relu"]),
         "leaky_dead": str(dead["leaky_relu"]),
         "leaky_slope": fmt_param(fam.leaky_slope),
-    }
+    })
+    members = tuple(Member(key, tr(NAMES[key]), f, prime, kinked, slope, shown[key])
+                    for key, f, prime, kinked, slope in found)
     return Families(
         z_extent=extent,
         z_step=1.0 if extent <= 6 else 2.0,
         output_range=_range(min(lowest, -1.0), extent),
         slope_range=_range(-0.5, top_slope),
         negative_z=fam.negative_z,
-        members=tuple(members),
+        members=members,
         units=net.depth * net.width,
         relu_dead=dead["relu"],
         leaky_dead=dead["leaky_relu"],
         shown=shown,
-        screen=fill(SCREEN, shown),
-        title=TITLE,
-        lines=fill(LINES, shown),
+        screen={**tr.fill(SCREEN, shown), **fill(COUNTS, shown)},
+        lines=tr.fill(LINES, shown),
     )

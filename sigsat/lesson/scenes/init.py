@@ -8,39 +8,39 @@ from dataclasses import dataclass
 
 from ...core.network import INPUT_STD, GradientReport, init_std, measure_gradients
 from ..display import fmt, fmt_percent
-from ..narration import fill
+from ..i18n import N_, language
 from ..params import Params
 from . import log_axis
 
-__all__ = ["LINES", "TITLE", "INITS", "INIT_NAMES", "SCREEN", "Measurement", "Init", "build"]
+__all__ = ["LINES", "INITS", "INIT_NAMES", "SCREEN", "Measurement", "Init", "build"]
 
 #: The initialisations compared, in the order they are drawn and said.
 INITS = ("normal", "xavier", "he")
-#: How each is said and shown.
+#: How each is said and shown: names, the same in every language.
 INIT_NAMES = {"normal": "N(0, 1)", "xavier": "Xavier", "he": "He"}
 
 LINES = {
-    "describe_the_experiment": (
+    "describe_the_experiment": N_(
         "{depth} layers of {width} units, with weights drawn three ways: N(0, 1); Xavier, "
         "variance 1/{width}; and He, variance 2/{width}. We measure every layer."
     ),
-    "measure_the_sigmoid": (
+    "measure_the_sigmoid": N_(
         "Sigmoid: the first layer's gradient is {sigmoid_normal} of the last one's under N(0, 1), "
         "{sigmoid_xavier} under Xavier and {sigmoid_he} under He."
     ),
-    "measure_relu": (
+    "measure_relu": N_(
         "ReLU: after {depth} layers the activations' spread is {relu_normal} under N(0, 1), "
         "{relu_xavier} under Xavier and {relu_he} under He, from {input} at the input."
     ),
-    "explain_the_factor_two": (
+    "explain_the_factor_two": N_(
         "Why He for ReLU: {off} of its units are off here, so each layer keeps about half the "
         "variance. He's 2/{width} puts the factor {factor} back."
     ),
 }
 
-TITLE = "Initialisation keeps the signal"
-SCREEN = {"spread": "spread of the activations", "gradient": "gradient norm", "layer": "layer",
-          "sigmoid": "sigmoid", "relu": "ReLU"}
+#: On-screen words (ReLU is a name).
+SCREEN = {"spread": N_("spread of the activations"), "gradient": N_("gradient norm"), "layer": N_("layer"),
+          "sigmoid": N_("sigmoid"), "relu": "ReLU"}
 
 
 @dataclass(frozen=True)
@@ -64,10 +64,9 @@ class Init:
     spread_axis: tuple[int, int, int]                  # decades (low, high, label step)
     gradient_axis: tuple[int, int, int]
     x_step: int
-    shown: dict[str, str]
-    screen: dict[str, str]
+    shown: dict[str, str]      # values as narrated and shown, in the language's form
+    screen: dict[str, str]     # SCREEN translated
     names: dict[str, str]
-    title: str
     lines: dict[str, str]
 
 
@@ -96,6 +95,7 @@ def build(params: Params) -> Init:
     ('0.54', '2')
     """
     n, depth = params.network, params.init.depth
+    tr = language(params)
     found = {}
     for activation in ("sigmoid", "relu"):
         for init in INITS:
@@ -103,7 +103,7 @@ def build(params: Params) -> Init:
             found[(activation, init)] = Measurement(activation, init, _log(report.act_std),
                                                     _log(report.grad_norms), report)
     relu_he = found[("relu", "he")].report
-    shown = {
+    shown = tr.numbers({
         "depth": str(depth),
         "width": str(n.width),
         **{f"sigmoid_{i}": _ratio(found[("sigmoid", i)].report) for i in INITS},
@@ -111,7 +111,7 @@ def build(params: Params) -> Init:
         "input": fmt(INPUT_STD),
         "off": fmt_percent(float(relu_he.saturated_fraction.mean())),
         "factor": fmt(init_std("he", n.width, n.width) ** 2 / init_std("xavier", n.width, n.width) ** 2),
-    }
+    })
     x_step = next(s for s in (1, 2, 5, 10) if depth / s <= 10)
     return Init(
         depth=depth,
@@ -121,8 +121,7 @@ def build(params: Params) -> Init:
         gradient_axis=_axis([m.gradient for m in found.values()]),
         x_step=x_step,
         shown=shown,
-        screen=dict(SCREEN),
+        screen=tr.lines(SCREEN),
         names=dict(INIT_NAMES),
-        title=TITLE,
-        lines=fill(LINES, shown),
+        lines=tr.fill(LINES, shown),
     )

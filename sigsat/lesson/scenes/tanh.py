@@ -10,36 +10,35 @@ from ...core.activations import SIGMOID_PEAK_SLOPE, TANH_PEAK_SLOPE, sigmoid, ta
 from ...core.chain import gradient_chain
 from ...core.saturation import slope_fraction, tanh_saturation_threshold
 from ..display import fmt, fmt_param, fmt_percent
-from ..narration import fill
+from ..i18n import N_, language
 from ..params import Params
 from . import z_extent
 
-__all__ = ["LINES", "TITLE", "SCREEN", "Tanh", "build"]
+__all__ = ["LINES", "SCREEN", "Tanh", "build"]
 
 LINES = {
-    "draw_tanh_beside_the_sigmoid": (
+    "draw_tanh_beside_the_sigmoid": N_(
         "tanh squashes z into the range from {tanh_low} to {tanh_high} and is centred: tanh(0) = {tanh_zero}, "
         "where the sigmoid gives {sigmoid_zero}. It is a stretched sigmoid, 2σ(2z) − 1."
     ),
-    "compare_the_slopes": (
+    "compare_the_slopes": N_(
         "Its slope peaks at {tanh_peak} at z = 0, {ratio} times the sigmoid's {sigmoid_peak}: "
         "a layer can pass on the whole gradient."
     ),
-    "mark_where_it_saturates": (
+    "mark_where_it_saturates": N_(
         "But tanh saturates too: beyond |z| = {tanh_threshold} its slope is below {share} of the "
         "peak. The same closed form puts the sigmoid's edge at {threshold}, {edge_ratio} times as far."
     ),
-    "chain_the_peaks": (
+    "chain_the_peaks": N_(
         "Through {layers} layers, even at their best, the sigmoid keeps {sigmoid_chain} of the "
         "gradient and tanh {tanh_chain}. Saturated units still shrink it."
     ),
 }
 
 #: On-screen words (the narration's are in LINES), filled like them into ``Tanh.screen``.
-TITLE = "tanh is centred, but saturates"
 SCREEN = {
-    "saturated": "saturated",
-    "rule": "slope below {share} of the peak",
+    "saturated": N_("saturated"),
+    "rule": N_("slope below {share} of the peak"),
 }
 #: Top of the slope axis as a multiple of tanh's peak slope (room for the peak's label).
 _SLOPE_HEADROOM = 1.25
@@ -61,9 +60,8 @@ class Tanh:
     layers: int
     tanh_chain: float               # tanh's peak slope to the power layers
     sigmoid_chain: float            # the sigmoid's
-    shown: dict[str, str]           # values as narrated and shown (as_tex for MathTex)
-    screen: dict[str, str]          # SCREEN filled in
-    title: str
+    shown: dict[str, str]           # values as narrated and shown, in the language's form (as_tex for MathTex)
+    screen: dict[str, str]          # SCREEN translated and filled in
     lines: dict[str, str]
 
 
@@ -77,12 +75,13 @@ def build(params: Params) -> Tanh:
     ('1.5', '18%', '9.5×10⁻⁷')
     """
     threshold, layers = params.saturation.threshold, params.tanh.layers
+    tr = language(params)
     share = float(slope_fraction(threshold))
     tanh_threshold = float(tanh_saturation_threshold(share))
     tanh_chain = float(gradient_chain([TANH_PEAK_SLOPE] * layers)[-1])
     sigmoid_chain = float(gradient_chain([SIGMOID_PEAK_SLOPE] * layers)[-1])
     extent = z_extent(threshold, minimum=4.0)
-    shown = {
+    shown = tr.numbers({
         "tanh_low": fmt(float(tanh(-math.inf))),
         "tanh_high": fmt(float(tanh(math.inf))),
         "edge_ratio": fmt(threshold / tanh_threshold),
@@ -97,7 +96,7 @@ def build(params: Params) -> Tanh:
         "layers": str(layers),
         "tanh_chain": fmt(tanh_chain),
         "sigmoid_chain": fmt(sigmoid_chain),
-    }
+    })
     return Tanh(
         z_extent=extent,
         z_step=1.0 if extent <= 6 else 2.0,
@@ -112,7 +111,6 @@ def build(params: Params) -> Tanh:
         tanh_chain=tanh_chain,
         sigmoid_chain=sigmoid_chain,
         shown=shown,
-        screen=fill(SCREEN, shown),
-        title=TITLE,
-        lines=fill(LINES, shown),
+        screen=tr.fill(SCREEN, shown),
+        lines=tr.fill(LINES, shown),
     )
