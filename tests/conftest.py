@@ -11,6 +11,14 @@ PARAMS_DIR = Path(__file__).parent / "params"
 PARAM_SETS = {"default": None, "alt1": PARAMS_DIR / "alt1.toml", "alt2": PARAMS_DIR / "alt2.toml"}
 
 
+def load_param_set(name: str):
+    """The parameters of one of :data:`PARAM_SETS`."""
+    from sigsat.lesson import params
+
+    path = PARAM_SETS[name]
+    return params.Params() if path is None else params.load(path)
+
+
 def pytest_addoption(parser):
     # manim's frames_comparison reads these options, but the installed package does not add them.
     parser.addoption("--set_test", action="store_true", help="write frames_comparison control data")

@@ -14,7 +14,7 @@ from numpy.testing import assert_allclose
 from sigsat.lesson import params
 from sigsat.lesson.display import fmt
 from sigsat.lesson.scenes import chain, label_step
-from tests.conftest import PARAM_SETS
+from tests.conftest import PARAM_SETS, load_param_set as load
 
 CAPTION_CHARS = 80  # scenes.common.LAYOUT.caption_chars (not imported: that module needs manim)
 
@@ -31,10 +31,6 @@ def agrees(label: str, exact: Decimal) -> bool:
     digits = len(shown.as_tuple().digits)
     return exact.quantize(shown, rounding="ROUND_HALF_UP") == shown and (digits >= 2 or shown == exact)
 
-
-def load(name: str) -> params.Params:
-    path = PARAM_SETS[name]
-    return params.Params() if path is None else params.load(path)
 
 
 @pytest.mark.parametrize("name", list(PARAM_SETS))

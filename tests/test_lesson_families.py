@@ -12,15 +12,11 @@ from scipy.stats import norm
 
 from sigsat.lesson import params
 from sigsat.lesson.scenes import families as lesson
-from tests.conftest import PARAM_SETS
+from tests.conftest import PARAM_SETS, load_param_set as load
 from tests.test_lesson_tanh import shown
 
 CAPTION_CHARS, CAPTION_LINES = 80, 2
 
-
-def load(name: str) -> params.Params:
-    path = PARAM_SETS[name]
-    return params.load(path) if path is not None else params.Params()
 
 
 @pytest.fixture(params=list(PARAM_SETS))

@@ -9,17 +9,12 @@ import numpy as np
 import pytest
 from scipy.special import expit
 
-from sigsat.lesson import params
 from sigsat.lesson.scenes import init as lesson
-from tests.conftest import PARAM_SETS
+from tests.conftest import PARAM_SETS, load_param_set as load
 from tests.test_lesson_tanh import shown
 
 STD = {"normal": lambda n: 1.0, "xavier": lambda n: np.sqrt(1.0 / n), "he": lambda n: np.sqrt(2.0 / n)}
 
-
-def load(name: str) -> params.Params:
-    path = PARAM_SETS[name]
-    return params.load(path) if path is not None else params.Params()
 
 
 @pytest.fixture(params=list(PARAM_SETS))

@@ -16,15 +16,11 @@ from sigsat.lesson import params
 from sigsat.lesson.display import fmt, fmt_tex
 from sigsat.lesson.scenes import measured
 from sigsat.core.network import measure_gradients
-from tests.conftest import PARAM_SETS
+from tests.conftest import PARAM_SETS, load_param_set as load
 
 CAPTION_CHARS = 80  # scenes.common.LAYOUT.caption_chars (not imported: that module needs manim)
 SUPERSCRIPT = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 
-
-def load(name: str) -> params.Params:
-    path = PARAM_SETS[name]
-    return params.Params() if path is None else params.load(path)
 
 
 def measure(p: params.Params, activation: str) -> np.ndarray:

@@ -11,14 +11,10 @@ import pytest
 from sigsat.lesson import params
 from sigsat.lesson.scenes import relu as lesson
 from sigsat.core.network import measure_gradients
-from tests.conftest import PARAM_SETS
+from tests.conftest import PARAM_SETS, load_param_set as load
 
 CAPTION_CHARS, CAPTION_LINES = 80, 2  # scenes.common.LAYOUT.caption_chars; the plate holds 2 lines
 
-
-def load(name: str) -> params.Params:
-    path = PARAM_SETS[name]
-    return params.load(path) if path is not None else params.Params()
 
 
 def two_sig(x: float) -> str:

@@ -11,13 +11,9 @@ from scipy.special import expit
 
 from sigsat.lesson import params
 from sigsat.lesson.scenes import residual as lesson
-from tests.conftest import PARAM_SETS
+from tests.conftest import PARAM_SETS, load_param_set as load
 from tests.test_lesson_tanh import shown
 
-
-def load(name: str) -> params.Params:
-    path = PARAM_SETS[name]
-    return params.load(path) if path is not None else params.Params()
 
 
 @pytest.fixture(params=list(PARAM_SETS))

@@ -12,7 +12,7 @@ from scipy.special import expit
 from sigsat.lesson import params
 from sigsat.core.activations import leaky_relu
 from sigsat.lesson.scenes import chain as chain_lesson, takeaways as lesson
-from tests.conftest import PARAM_SETS
+from tests.conftest import PARAM_SETS, load_param_set as load
 
 CAPTION_CHARS, CAPTION_LINES = 80, 2
 #: The lesson's key takeaways, word for word (with its own 0.25 and 1).
@@ -34,10 +34,6 @@ def shown(x: float) -> str:
     text = format(Decimal(f"{x:.2g}"), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
-
-def load(name: str) -> params.Params:
-    path = PARAM_SETS[name]
-    return params.load(path) if path is not None else params.Params()
 
 
 @pytest.fixture(params=list(PARAM_SETS))

@@ -12,15 +12,11 @@ from scipy.special import expit
 
 from sigsat.lesson import params
 from sigsat.lesson.scenes import tanh as lesson
-from tests.conftest import PARAM_SETS
+from tests.conftest import PARAM_SETS, load_param_set as load
 
 CAPTION_CHARS, CAPTION_LINES = 80, 2  # scenes.common.LAYOUT.caption_chars; the plate holds 2 lines
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
-
-def load(name: str) -> params.Params:
-    path = PARAM_SETS[name]
-    return params.load(path) if path is not None else params.Params()
 
 
 def shown(x: float, sig: int = 2) -> str:
