@@ -46,6 +46,8 @@ def render_stills(request: dict) -> dict:
     from scenes.tex_batch import prepare
 
     started = time.perf_counter()
+    # Both only for this request: the caller's environment is as it was afterwards.
+    saved = {name: os.environ.get(name) for name in (params.PARAMS_ENV, STILLS_ENV)}
     os.environ[params.PARAMS_ENV] = request["params"]
     os.environ[STILLS_ENV] = request["folder"]
     scene_class = getattr(module, spec.cls)
@@ -57,7 +59,11 @@ def render_stills(request: dict) -> dict:
             typeset = time.perf_counter()
             scene_class().render()
     finally:
-        del os.environ[STILLS_ENV]
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     done = time.perf_counter()
     return {"scene": spec.id, "ok": True, "seconds": round(done - started, 3), "formulas": formulas,
             "formula_seconds": round(typeset - started, 3)}

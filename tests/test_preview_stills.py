@@ -8,6 +8,7 @@ one frame per beat; each must match the last frame of that beat's clip from a wh
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -69,6 +70,7 @@ def test_stills_drawn_without_playing_equal_stills_played_and_need_no_formula_th
     params_file = tmp_path / "params.toml"
     params_file.write_text(params_mod.to_toml(params, comments=False))
     compiled = []
+    before = os.environ.get(params_mod.PARAMS_ENV)
     original = tex_file_writing.compile_tex
     monkeypatch.setattr(tex_file_writing, "compile_tex", lambda *a: compiled.append(a[0]) or original(*a))
 
@@ -81,6 +83,7 @@ def test_stills_drawn_without_playing_equal_stills_played_and_need_no_formula_th
 
     fast = stills("fast")
     assert compiled == []
+    assert os.environ.get(params_mod.PARAMS_ENV) == before   # the request's file does not outlive it
     monkeypatch.setattr(common, "_play_to_the_end", lambda scene, play, *args, **kwargs: play(*args, **kwargs))
     played = stills("played")
     assert len(fast) == len(played) == len(spec.beats)
