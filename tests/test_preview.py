@@ -3,9 +3,7 @@ file write, which requests are refused, which files are served, and the command 
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import os
 import socket
 import tomllib
 

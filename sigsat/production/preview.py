@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextvars
 import dataclasses
 import json
-import os
 import shutil
 import subprocess
 import sys
